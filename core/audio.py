@@ -1,0 +1,259 @@
+"""Audio I/O: read any soundfile-supported file, keep its rate/channels/subtype, write atomically.
+
+Samples are float arrays shaped [channels, frames]. PCM files are read as left-justified int32 and
+scaled by 2**-31, which is exact in float32 for 8/16/24-bit PCM; writing reverses that exactly, so
+samples nobody touched come back bit for bit.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif", ".opus")
+MIN_SR, MAX_SR = 8000, 192000
+
+_PCM_BITS = {"PCM_S8": 8, "PCM_U8": 8, "PCM_16": 16, "PCM_24": 24, "PCM_32": 32}
+# Formats whose default subtype we pick when the source's subtype cannot be stored in them.
+_DEFAULT_SUBTYPE = {"WAV": "PCM_16", "FLAC": "PCM_16", "AIFF": "PCM_16", "OGG": "VORBIS", "MP3": "MPEG_LAYER_III"}
+_FORMAT_BY_EXT = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".oga": "OGG", ".mp3": "MP3",
+                  ".aiff": "AIFF", ".aif": "AIFF", ".opus": "OGG"}
+
+
+class AudioError(Exception):
+    """A file cannot be read or written; the message is meant for the user."""
+
+
+@dataclass
+class AudioInfo:
+    path: Path
+    sr: int
+    channels: int
+    frames: int
+    format: str
+    subtype: str
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.sr
+
+
+@dataclass
+class Audio:
+    samples: np.ndarray  # [C, N] float32 (float64 for 32-bit PCM and DOUBLE sources)
+    sr: int
+    subtype: str = "FLOAT"
+    format: str = "WAV"
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def channels(self) -> int:
+        return int(self.samples.shape[0])
+
+    @property
+    def frames(self) -> int:
+        return int(self.samples.shape[1])
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.sr
+
+    def mono(self) -> np.ndarray:
+        return self.samples.mean(axis=0, dtype=np.float64).astype(np.float32)
+
+
+def is_pcm(subtype: str) -> bool:
+    return subtype in _PCM_BITS
+
+
+def io_dtype(subtype: str) -> str:
+    """The dtype that moves this subtype's samples through libsndfile without any rounding."""
+    if is_pcm(subtype):
+        return "int32"
+    return "float64" if subtype == "DOUBLE" else "float32"
+
+
+def float_dtype(subtype: str):
+    return np.float64 if subtype in ("PCM_32", "DOUBLE") else np.float32
+
+
+def raw_to_float(raw: np.ndarray, subtype: str) -> np.ndarray:
+    """[N, C] raw block as read by soundfile -> [C, N] float."""
+    if raw.dtype == np.int32:
+        out = raw.T.astype(np.float64) * (1.0 / 2**31)
+        return out.astype(float_dtype(subtype), copy=False)
+    return np.ascontiguousarray(raw.T, dtype=float_dtype(subtype))
+
+
+def float_to_raw(x: np.ndarray, subtype: str) -> np.ndarray:
+    """[C, N] float -> [N, C] raw block for soundfile, quantised to the subtype's resolution."""
+    if is_pcm(subtype):
+        bits = _PCM_BITS[subtype]
+        scale = 2.0 ** (bits - 1)
+        q = np.clip(np.round(np.asarray(x, dtype=np.float64) * scale), -scale, scale - 1)
+        return (q.astype(np.int64) << (32 - bits)).astype(np.int32).T
+    return np.ascontiguousarray(x.T, dtype=np.dtype(io_dtype(subtype)))
+
+
+def _open_error(path: Path, exc: Exception) -> AudioError:
+    if not path.exists():
+        return AudioError(f"File not found: {path}")
+    if path.is_dir():
+        return AudioError(f"Not a file: {path}")
+    return AudioError(f"Cannot read {path.name}: not a supported audio file ({exc})")
+
+
+def info(path: str | os.PathLike) -> AudioInfo:
+    path = Path(path)
+    try:
+        i = sf.info(str(path))
+    except Exception as exc:  # soundfile raises several types (LibsndfileError, RuntimeError, TypeError)
+        raise _open_error(path, exc) from exc
+    result = AudioInfo(path, int(i.samplerate), int(i.channels), int(i.frames), i.format, i.subtype)
+    _check_info(result)
+    return result
+
+
+def _check_info(i: AudioInfo) -> None:
+    if not MIN_SR <= i.sr <= MAX_SR:
+        raise AudioError(f"{i.path.name}: sample rate {i.sr} Hz is outside the supported {MIN_SR}-{MAX_SR} Hz")
+    if i.channels < 1:
+        raise AudioError(f"{i.path.name}: the file has no channels")
+    if i.frames <= 0:
+        raise AudioError(f"{i.path.name}: the file contains no audio (zero length)")
+
+
+def load(path: str | os.PathLike) -> Audio:
+    """Read a whole file. Raises AudioError with a user-facing message on any problem."""
+    i = info(path)
+    try:
+        raw, _ = sf.read(str(i.path), dtype=io_dtype(i.subtype), always_2d=True)
+    except Exception as exc:
+        raise _open_error(i.path, exc) from exc
+    if raw.shape[0] == 0:
+        raise AudioError(f"{i.path.name}: the file contains no audio (zero length)")
+    return Audio(raw_to_float(raw, i.subtype), i.sr, i.subtype, i.format, i.path)
+
+
+def read_span(path: str | os.PathLike, start: int, stop: int, subtype: str | None = None) -> np.ndarray:
+    """Frames [start, stop) of a file as [C, n] float, without reading the rest."""
+    subtype = subtype or info(path).subtype
+    with sf.SoundFile(str(path)) as f:
+        f.seek(start)
+        raw = f.read(stop - start, dtype=io_dtype(subtype), always_2d=True)
+    return raw_to_float(raw, subtype)
+
+
+def output_format(path: str | os.PathLike, source_subtype: str) -> tuple[str, str]:
+    """(format, subtype) for writing to `path`: the source's subtype when the format can hold it."""
+    ext = Path(path).suffix.lower()
+    fmt = _FORMAT_BY_EXT.get(ext)
+    if fmt is None:
+        raise AudioError(f"Unsupported output extension '{ext}' (use .wav, .flac, .ogg, .aiff or .mp3)")
+    if source_subtype and sf.check_format(fmt, source_subtype):
+        return fmt, source_subtype
+    if fmt == "FLAC" and source_subtype in ("FLOAT", "DOUBLE", "PCM_32"):
+        return fmt, "PCM_24"
+    if fmt in ("WAV", "AIFF") and source_subtype in ("VORBIS", "MPEG_LAYER_III", "OPUS"):
+        return fmt, "PCM_16"
+    return fmt, _DEFAULT_SUBTYPE[fmt]
+
+
+class AtomicWriter:
+    """A soundfile opened on a temporary file beside the target, renamed into place on commit.
+
+    Used as a context manager: on an exception the temporary file is removed and the target is
+    untouched. Refuses an existing target unless overwrite=True, and never writes over `protect`
+    (the input file) at all.
+    """
+
+    def __init__(self, path, sr: int, channels: int, subtype: str | None = None, *, overwrite: bool = False,
+                 protect: str | os.PathLike | None = None):
+        self.path = Path(path)
+        if protect is not None and _same_file(self.path, Path(protect)):
+            raise AudioError(f"Refusing to write over the input file {self.path}; choose another output path")
+        if self.path.exists() and not overwrite:
+            raise AudioError(f"{self.path} already exists; refusing to overwrite it")
+        parent = self.path.parent if str(self.path.parent) else Path(".")
+        if not parent.is_dir():
+            raise AudioError(f"Cannot write {self.path}: folder {parent} does not exist")
+        if not os.access(parent, os.W_OK):
+            raise AudioError(f"Cannot write {self.path}: folder {parent} is not writable")
+        self.format, self.subtype = output_format(self.path, subtype or "")
+        self.sr, self.channels = int(sr), int(channels)
+        self._tmp: str | None = None
+        self._file: sf.SoundFile | None = None
+
+    def __enter__(self) -> AtomicWriter:
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix + ".part",
+                                         dir=self.path.parent if str(self.path.parent) else ".")
+        os.close(fd)
+        try:
+            self._file = sf.SoundFile(self._tmp, "w", self.sr, self.channels, self.subtype, format=self.format)
+        except Exception as exc:
+            os.unlink(self._tmp)
+            raise AudioError(f"Cannot write {self.path}: {exc}") from exc
+        return self
+
+    def write_float(self, x: np.ndarray) -> None:
+        """Write [C, n] float samples."""
+        self._file.write(float_to_raw(x, self.subtype))
+
+    def write_raw(self, raw: np.ndarray) -> None:
+        self._file.write(raw)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self._file.close()
+        finally:
+            if exc_type is None:
+                os.replace(self._tmp, self.path)
+            elif os.path.exists(self._tmp):
+                os.unlink(self._tmp)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def save(audio: Audio | np.ndarray, path, sr: int | None = None, subtype: str | None = None, *,
+         overwrite: bool = False, protect=None) -> Path:
+    """Write [C, N] samples atomically with the given (or the Audio's) rate and subtype."""
+    if isinstance(audio, Audio):
+        samples, sr, subtype = audio.samples, audio.sr, subtype or audio.subtype
+    else:
+        samples = np.atleast_2d(audio)
+        if sr is None:
+            raise ValueError("sr is required when saving a bare array")
+    if samples.shape[1] == 0:
+        raise AudioError("Nothing to write: the audio is empty")
+    if not np.all(np.isfinite(samples)):
+        raise AudioError("Refusing to write audio containing NaN or infinite samples")
+    with AtomicWriter(path, sr, samples.shape[0], subtype or "FLOAT", overwrite=overwrite, protect=protect) as w:
+        w.write_float(samples)
+    return Path(path)
+
+
+def resample(x: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
+    """Resample [..., N] float audio with soxr (high quality). Identity when the rates match."""
+    if sr_in == sr_out:
+        return np.asarray(x, dtype=np.float32)
+    import soxr
+
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim == 1:
+        return soxr.resample(x, sr_in, sr_out, quality="HQ").astype(np.float32)
+    return np.stack([soxr.resample(c, sr_in, sr_out, quality="HQ") for c in x]).astype(np.float32)
+
+
+def list_audio_files(folder: str | os.PathLike, recursive: bool = False) -> list[Path]:
+    folder = Path(folder)
+    pattern = "**/*" if recursive else "*"
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)

@@ -1,0 +1,167 @@
+"""Regions, edit specs and time gates.
+
+A Region says "in [start_s, end_s), keep (or remove) what the prompt describes". Its time gate is 1
+inside the region with raised-cosine fades that lie inside it and exactly 0 outside, so an edit can
+never touch a sample outside its region.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+MODES = ("keep", "remove")
+DEFAULT_FADE_MS = 70.0
+SPEC_VERSION = 1
+
+
+class EditError(ValueError):
+    """An edit cannot be applied as given; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Region:
+    start_s: float
+    end_s: float
+    prompt: str
+    mode: str = "keep"
+    fade_ms: float = DEFAULT_FADE_MS
+    enabled: bool = True
+
+    def __post_init__(self):
+        for name in ("start_s", "end_s", "fade_ms"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
+                raise EditError(f"{name} must be a finite number, got {v!r}")
+        if self.start_s < 0:
+            raise EditError(f"Window start {self.start_s:g} s is negative")
+        if not self.start_s < self.end_s:
+            raise EditError(f"Window {self.start_s:g}-{self.end_s:g} s is empty or inverted (start must be < end)")
+        if not isinstance(self.prompt, str) or not self.prompt.strip():
+            raise EditError("The prompt is empty: describe the sound to keep or remove, e.g. 'dog bark'")
+        if self.mode not in MODES:
+            raise EditError(f"Unknown mode {self.mode!r}: use 'keep' or 'remove'")
+        if self.fade_ms < 0:
+            raise EditError(f"fade_ms must be >= 0, got {self.fade_ms:g}")
+
+    @property
+    def duration(self) -> float:
+        return self.end_s - self.start_s
+
+    def span(self, sr: int) -> tuple[int, int]:
+        """Sample indices [a, b) covered at sample rate sr."""
+        return int(round(self.start_s * sr)), int(round(self.end_s * sr))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Region:
+        if not isinstance(d, dict):
+            raise EditError(f"A region must be an object, got {type(d).__name__}")
+        known = {"start_s", "end_s", "prompt", "mode", "fade_ms", "enabled"}
+        unknown = set(d) - known
+        if unknown:
+            raise EditError(f"Unknown region field(s): {', '.join(sorted(unknown))}")
+        missing = {"start_s", "end_s", "prompt"} - set(d)
+        if missing:
+            raise EditError(f"Region is missing: {', '.join(sorted(missing))}")
+        return cls(**d)
+
+
+def clip_regions(regions, duration_s: float) -> tuple[list[Region], list[str]]:
+    """Clip regions to [0, duration_s]. A region lying wholly past the end is an error."""
+    out, warnings = [], []
+    for i, r in enumerate(regions, 1):
+        if r.start_s >= duration_s:
+            raise EditError(f"Region {i} ({r.start_s:g}-{r.end_s:g} s) starts after the end of the audio "
+                            f"({duration_s:.3f} s)")
+        if r.end_s > duration_s:
+            warnings.append(f"Region {i} ({r.start_s:g}-{r.end_s:g} s) runs past the end of the audio; "
+                            f"clipped to {duration_s:.3f} s")
+            r = replace(r, end_s=duration_s)
+        out.append(r)
+    return out, warnings
+
+
+def fade_length(region: Region, sr: int) -> int:
+    a, b = region.span(sr)
+    return max(0, min(int(round(region.fade_ms * sr / 1000.0)), (b - a) // 2))
+
+
+def gate(region: Region, sr: int) -> np.ndarray:
+    """The region's time gate over its own span [a, b): raised-cosine up, 1, raised-cosine down.
+
+    Every value lies in (0, 1]; outside the span the gate is 0 by construction.
+    """
+    a, b = region.span(sr)
+    n = b - a
+    g = np.ones(n, dtype=np.float64)
+    f = fade_length(region, sr)
+    if f > 0:
+        ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(1, f + 1) / (f + 1))
+        g[:f] = ramp
+        g[n - f:] = ramp[::-1]
+    return g
+
+
+def full_gate(region: Region, sr: int, n_frames: int) -> np.ndarray:
+    """The gate over a whole signal of n_frames samples (tests and plots; the engine uses spans)."""
+    g = np.zeros(n_frames, dtype=np.float64)
+    a, b = region.span(sr)
+    b = min(b, n_frames)
+    if a < b:
+        g[a:b] = gate(region, sr)[: b - a]
+    return g
+
+
+@dataclass
+class EditSpec:
+    """An ordered list of regions; they apply in order, so overlapping regions compose."""
+
+    regions: list[Region] = field(default_factory=list)
+
+    def active(self) -> list[Region]:
+        return [r for r in self.regions if r.enabled]
+
+    def to_json(self) -> str:
+        return json.dumps({"version": SPEC_VERSION, "regions": [r.to_dict() for r in self.regions]}, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> EditSpec:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise EditError(f"Edit spec is not valid JSON: {exc}") from exc
+        if isinstance(data, list):
+            data = {"regions": data}
+        if not isinstance(data, dict) or not isinstance(data.get("regions"), list):
+            raise EditError('Edit spec must be {"regions": [...]} or a list of regions')
+        if data.get("version", SPEC_VERSION) > SPEC_VERSION:
+            raise EditError(f"Edit spec version {data['version']} is newer than this TextSep understands")
+        return cls([Region.from_dict(r) for r in data["regions"]])
+
+    def save(self, path: str | os.PathLike) -> None:
+        tmp = Path(str(path) + ".part")
+        tmp.write_text(self.to_json(), encoding="utf-8")
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> EditSpec:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise EditError(f"Cannot read edit spec {path}: {exc.strerror or exc}") from exc
+        return cls.from_json(text)
+
+
+def regions_from_windows(prompt: str, mode: str, windows, fade_ms: float = DEFAULT_FADE_MS) -> list[Region]:
+    """Regions from the CLI's flat window list [s0, e0, s1, e1, ...] (all with one prompt and mode)."""
+    windows = list(windows)
+    if len(windows) % 2:
+        raise EditError(f"--time-windows needs pairs of start and end seconds; got {len(windows)} numbers")
+    return [Region(float(s), float(e), prompt, mode, fade_ms) for s, e in zip(windows[::2], windows[1::2])]

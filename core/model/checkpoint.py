@@ -1,0 +1,92 @@
+"""Checkpoint format: weights plus the metadata needed to use them, loaded without executing pickle code.
+
+A checkpoint is a `torch.save`d dict of plain types and tensors only, so `torch.load(weights_only=True)`
+reads it safely:
+
+    format        "textsep-checkpoint"
+    version       1
+    model_config  ModelConfig.to_dict()  (widths, bands, FiLM placement, routing, text_agnostic)
+    spec          SpecConfig.to_dict()   (sample rate, n_fft, hop, bands)
+    state_dict    model weights (routing anchors included)
+    meta          dict: encoder {name, dim}, classes [labels], prompts {label: [paraphrases]},
+                  training {steps, cpu_minutes, command, ...}, metrics {...}
+    train_state   optional: optimizer / scheduler / RNG state for --resume (not in shipped files)
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import torch
+
+from core.model.unet import ModelBundle, ModelConfig, TextConditionedUNet
+from core.spectral import SpecConfig
+
+FORMAT = "textsep-checkpoint"
+VERSION = 1
+
+
+class CheckpointError(Exception):
+    """A checkpoint cannot be used; the message is meant for the user."""
+
+
+def save_checkpoint(path, model: TextConditionedUNet, spec: SpecConfig, meta: dict | None = None,
+                    train_state: dict | None = None) -> Path:
+    path = Path(path)
+    blob = {
+        "format": FORMAT,
+        "version": VERSION,
+        "model_config": model.cfg.to_dict(),
+        "spec": spec.to_dict(),
+        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "meta": meta or {},
+    }
+    if train_state is not None:
+        blob["train_state"] = train_state
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        torch.save(blob, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def read_checkpoint(path) -> dict:
+    """The raw checkpoint dict, validated. Never unpickles arbitrary objects."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"Model checkpoint not found: {path}")
+    try:
+        blob = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        raise CheckpointError(f"{path.name} is not a readable TextSep checkpoint (corrupt or wrong file type): "
+                              f"{str(exc).splitlines()[0][:200]}") from exc
+    if not isinstance(blob, dict) or blob.get("format") != FORMAT:
+        raise CheckpointError(f"{path.name} is not a TextSep checkpoint (missing format marker)")
+    if int(blob.get("version", 0)) > VERSION:
+        raise CheckpointError(f"{path.name} was written by a newer TextSep (format version {blob['version']})")
+    for key in ("model_config", "spec", "state_dict"):
+        if key not in blob:
+            raise CheckpointError(f"{path.name} is incomplete: no '{key}'")
+    return blob
+
+
+def model_from_blob(blob: dict, name: str = "checkpoint") -> ModelBundle:
+    try:
+        cfg = ModelConfig.from_dict(blob["model_config"])
+        spec = SpecConfig(**blob["spec"])
+        model = TextConditionedUNet(cfg)
+        model.load_state_dict(blob["state_dict"])
+    except Exception as exc:
+        raise CheckpointError(f"{name} does not match the TextSep model: {str(exc).splitlines()[0][:300]}") from exc
+    model.eval()
+    return ModelBundle(model, spec, dict(blob.get("meta", {})))
+
+
+def load_checkpoint(path) -> ModelBundle:
+    return model_from_blob(read_checkpoint(path), Path(path).name)

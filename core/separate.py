@@ -1,0 +1,328 @@
+"""Separator: the one public entry point for GUI, CLI, batch and evaluation.
+
+For each region (in list order) it takes the region's span plus some context, estimates a mask from
+16 kHz mono audio, maps that mask onto each channel's own STFT at the source rate (full bandwidth),
+resynthesises, and blends with the region's time gate:  out = x + gate * (masked - x).  Samples
+outside every region are never written, so they stay bit-identical. Long spans run in chunks with
+overlap-add crossfades; a progress callback and a cancel flag are checked between chunks.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+import numpy as np
+import torch
+
+from core import audio as audio_io
+from core.edits import EditError, Region, clip_regions, gate
+from core.model.checkpoint import load_checkpoint
+from core.model.unet import ModelBundle
+from core.spectral import (SpecConfig, band_centres, band_filterbank, freq_interp_matrix, frame_interp,
+                           istft, native_fft_size, stft)
+
+MODEL_SR = 16000
+ProgressFn = Callable[[float, str], None]
+
+
+class Cancelled(Exception):
+    """Raised when the cancel flag is set; nothing has been written."""
+
+
+@dataclass
+class Mask:
+    """A mask on a (frequency, time) grid of the 16 kHz mono analysis: values [F, T] in [0, 1]."""
+
+    values: torch.Tensor
+    freqs_hz: np.ndarray
+    hop_s: float
+
+
+class MaskEstimator(Protocol):
+    """Anything that turns 16 kHz mono audio and a prompt into a keep-mask (UNet, NMF, oracle...)."""
+
+    name: str
+
+    def predict(self, mono16: np.ndarray, prompt: str) -> Mask: ...
+
+
+def resolve_device(device: str | None) -> torch.device:
+    """'cpu' (default), 'cuda', 'mps' or 'auto'; asking for an absent accelerator is an error."""
+    device = (device or "cpu").lower()
+    if device == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError("CUDA was requested but no CUDA device is available")
+    if device == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise RuntimeError("MPS was requested but is not available on this machine")
+    return torch.device(device)
+
+
+class UNetEstimator:
+    """The trained model plus its text encoder."""
+
+    def __init__(self, bundle: ModelBundle, encoder=None, device: str | None = "cpu"):
+        self.bundle = bundle
+        self.model = bundle.model
+        self.spec: SpecConfig = bundle.spec
+        self.device = resolve_device(device)
+        self.model.to(self.device).eval()
+        self.text_agnostic = bool(self.model.cfg.text_agnostic)
+        self.name = "text-agnostic" if self.text_agnostic else "textsep"
+        enc_meta = bundle.meta.get("encoder", {})
+        if encoder is None and not self.text_agnostic:
+            from core.text import get_encoder
+
+            encoder = get_encoder(enc_meta.get("name", "all-MiniLM-L6-v2"))
+        if encoder is not None and not self.text_agnostic and encoder.dim != self.model.cfg.text_dim:
+            raise ValueError(f"Text encoder {encoder.name} gives {encoder.dim}-d vectors but the model expects "
+                             f"{self.model.cfg.text_dim}-d ({enc_meta.get('name', 'its training encoder')})")
+        self.encoder = encoder
+        self._fb = torch.from_numpy(band_filterbank(self.spec)).to(self.device)
+        self.freqs_hz = band_centres(self.spec)
+
+    def embed(self, prompts) -> torch.Tensor | None:
+        if self.text_agnostic:
+            return None
+        return torch.from_numpy(self.encoder.encode(prompts)).to(self.device)
+
+    @torch.inference_mode()
+    def band_masks(self, mono16: np.ndarray, prompts: list[str]) -> torch.Tensor:
+        """[len(prompts), F, T] masks for one clip, several prompts in one batch (prompt suggestions)."""
+        x = torch.from_numpy(np.ascontiguousarray(mono16, dtype=np.float32)).to(self.device)
+        mag = stft(x, self.spec.n_fft, self.spec.hop).abs()
+        bands = (self._fb @ mag).unsqueeze(0).expand(len(prompts), -1, -1)
+        emb = self.embed(prompts)
+        return self.model(bands, emb).float().cpu()
+
+    def predict(self, mono16: np.ndarray, prompt: str) -> Mask:
+        values = self.band_masks(mono16, [prompt])[0]
+        return Mask(values, self.freqs_hz, self.spec.hop / self.spec.sr)
+
+
+@dataclass
+class SeparationReport:
+    regions: list[Region]
+    warnings: list[str] = field(default_factory=list)
+    processed_seconds: float = 0.0
+
+
+def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str) -> np.ndarray:
+    """Apply a 16 kHz-grid keep-mask to [C, n] audio at its own rate; `remove` uses 1 - mask."""
+    n = x.shape[1]
+    n_fft = native_fft_size(sr)
+    hop = n_fft // 4
+    pad = max(0, n_fft - n)  # very short spans: zero-pad so the STFT has a full frame
+    xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
+    if pad:
+        xt = torch.nn.functional.pad(xt, (0, pad))
+    X = stft(xt, n_fft, hop)  # [C, bins, frames]
+    freqs = np.arange(X.shape[-2]) * sr / n_fft
+    W = torch.from_numpy(freq_interp_matrix(mask.freqs_hz, freqs))
+    M = W @ mask.values.float()  # [bins, T16]
+    lo, hi, w = frame_interp(X.shape[-1], hop / sr, M.shape[-1], mask.hop_s)
+    M = M[:, lo] * (1 - w) + M[:, hi] * w
+    M = M.clamp(0, 1)
+    if mode == "remove":
+        M = 1 - M
+    y = istft(X * M, n_fft, hop, xt.shape[-1])
+    return y[:, :n].numpy().astype(x.dtype, copy=False)
+
+
+class Separator:
+    """Edit audio by regions. Construct once (model + encoder load), call many times; thread-safe calls
+    are serialised so the GUI can reuse one instance from its worker thread."""
+
+    def __init__(self, estimator: MaskEstimator, *, chunk_s: float = 30.0, overlap_s: float = 1.0,
+                 context_s: float = 0.5):
+        if chunk_s <= 2 * overlap_s:
+            raise ValueError("chunk_s must exceed twice overlap_s")
+        self.estimator = estimator
+        self.chunk_s, self.overlap_s, self.context_s = chunk_s, overlap_s, context_s
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_checkpoint(cls, path=None, *, encoder=None, device: str | None = "cpu", baseline: bool = False,
+                        **kwargs) -> Separator:
+        """Load a checkpoint (default: the shipped model) and its text encoder."""
+        from core.paths import default_checkpoint
+
+        path = Path(path) if path else default_checkpoint(baseline)
+        bundle = load_checkpoint(path)
+        if baseline and not bundle.model.cfg.text_agnostic:
+            raise ValueError(f"{path.name} is a text-conditioned model, not the text-agnostic baseline")
+        sep = cls(UNetEstimator(bundle, encoder=encoder, device=device), **kwargs)
+        sep.checkpoint_path = path
+        return sep
+
+    # ---- the pipeline on one span -------------------------------------------------------------
+    def _process(self, x: np.ndarray, sr: int, region: Region) -> np.ndarray:
+        """Masked version of the whole span x [C, n] (before gating)."""
+        mono16 = audio_io.resample(x.mean(axis=0), sr, MODEL_SR)
+        mask = self.estimator.predict(mono16, region.prompt)
+        return apply_mask(x, sr, mask, region.mode)
+
+    def _chunks(self, n: int, sr: int) -> list[tuple[int, int]]:
+        size, ov = int(self.chunk_s * sr), int(self.overlap_s * sr)
+        if n <= size:
+            return [(0, n)]
+        starts = list(range(0, n - ov, size - ov))
+        return [(s, min(s + size, n)) for s in starts if s < n]
+
+    def _process_chunked(self, x: np.ndarray, sr: int, region: Region, tick: Callable[[], None]) -> np.ndarray:
+        """Overlap-add of chunk outputs with linear crossfades over the overlaps."""
+        n = x.shape[1]
+        chunks = self._chunks(n, sr)
+        if len(chunks) == 1:
+            y = self._process(x, sr, region)
+            tick()
+            return y
+        out = np.zeros_like(x)
+        weight = np.zeros(n, dtype=np.float64)
+        ov = int(self.overlap_s * sr)
+        for a, b in chunks:
+            y = self._process(x[:, a:b], sr, region)
+            w = np.ones(b - a)
+            if a > 0:
+                w[:ov] = np.linspace(0, 1, ov + 2)[1:-1]
+            if b < n:
+                w[-ov:] = np.linspace(1, 0, ov + 2)[1:-1]
+            out[:, a:b] += (y * w).astype(x.dtype)
+            weight[a:b] += w
+            tick()
+        return (out / weight).astype(x.dtype)
+
+    def _n_steps(self, region: Region, sr: int, n_total: int) -> int:
+        a, b = region.span(sr)
+        ctx = int(self.context_s * sr)
+        return len(self._chunks(min(n_total, b + ctx) - max(0, a - ctx), sr))
+
+    def _apply_regions(self, span: np.ndarray, offset: int, sr: int, n_total: int, regions: list[Region],
+                       tick) -> None:
+        """Apply regions in order, in place, to `span` = samples [offset, offset + span.shape[1])."""
+        ctx = int(self.context_s * sr)
+        for r in regions:
+            a, b = r.span(sr)
+            b = min(b, n_total)
+            lo, hi = max(0, a - ctx), min(n_total, b + ctx)
+            seg = span[:, lo - offset: hi - offset]
+            y = self._process_chunked(seg, sr, r, tick)
+            g = gate(r, sr)[: b - a].astype(np.float64)
+            x_in = span[:, a - offset: b - offset]
+            y_in = y[:, a - lo: b - lo]
+            span[:, a - offset: b - offset] = (x_in + g * (y_in.astype(np.float64) - x_in)).astype(span.dtype)
+
+    # ---- public API ----------------------------------------------------------------------------
+    def prepare(self, regions, duration_s: float) -> SeparationReport:
+        regions = [r for r in regions if r.enabled]
+        if not regions:
+            raise EditError("No enabled regions to apply")
+        clipped, warnings = clip_regions(regions, duration_s)
+        return SeparationReport(clipped, warnings)
+
+    def separate(self, samples: np.ndarray, sr: int, regions, *, progress: ProgressFn | None = None,
+                 cancel: threading.Event | Callable[[], bool] | None = None) -> np.ndarray:
+        """Edited copy of samples [C, N] (or [N]); the input array is not modified."""
+        x = np.array(samples, copy=True)
+        mono_in = x.ndim == 1
+        x = np.atleast_2d(x)
+        if not np.issubdtype(x.dtype, np.floating):
+            raise TypeError("samples must be floating point in [-1, 1]")
+        if x.shape[1] == 0:
+            raise EditError("The audio is empty")
+        report = self.prepare(regions, x.shape[1] / sr)
+        with self._lock:
+            tick = self._ticker(report.regions, sr, x.shape[1], progress, cancel)
+            self._apply_regions(x, 0, sr, x.shape[1], report.regions, tick)
+        self.last_report = report
+        return x[0] if mono_in else x
+
+    def separate_audio(self, a: audio_io.Audio, regions, **kwargs) -> audio_io.Audio:
+        return audio_io.Audio(self.separate(a.samples, a.sr, regions, **kwargs), a.sr, a.subtype, a.format, a.path)
+
+    def separate_file(self, in_path, out_path, regions, *, overwrite: bool = False,
+                      progress: ProgressFn | None = None, cancel=None, block: int = 1 << 18) -> SeparationReport:
+        """Stream in_path to out_path, reading and processing only the regions (plus context).
+
+        Memory and time scale with the regions, not the file. The output keeps the source's rate,
+        channel count and (where the format allows) subtype; it is written atomically and never over
+        the input or an existing file unless overwrite=True.
+        """
+        info = audio_io.info(in_path)
+        report = self.prepare(regions, info.duration)
+        sr, n = info.sr, info.frames
+        ctx = int(self.context_s * sr)
+        # Overlapping (context-inclusive) spans form clusters that are processed together, in order.
+        spans = sorted(((max(0, r.span(sr)[0] - ctx), min(n, r.span(sr)[1] + ctx)) for r in report.regions))
+        clusters: list[list[int]] = []
+        for lo, hi in spans:
+            if clusters and lo <= clusters[-1][1]:
+                clusters[-1][1] = max(clusters[-1][1], hi)
+            else:
+                clusters.append([lo, hi])
+        with self._lock:
+            tick = self._ticker(report.regions, sr, n, progress, cancel)
+            edited = []  # (start, stop, float samples) of the parts regions changed
+            for lo, hi in clusters:
+                span = audio_io.read_span(in_path, lo, hi, info.subtype)
+                inside = [r for r in report.regions if lo <= r.span(sr)[0] < hi]
+                self._apply_regions(span, lo, sr, n, inside, tick)
+                a = min(r.span(sr)[0] for r in inside)
+                b = min(n, max(r.span(sr)[1] for r in inside))
+                edited.append((a, b, span[:, a - lo: b - lo]))
+                report.processed_seconds += (hi - lo) / sr
+            self._check_cancel(cancel)
+            _, out_subtype = audio_io.output_format(out_path, info.subtype)
+            if out_subtype != info.subtype:
+                report.warnings.append(f"{Path(out_path).suffix} cannot store {info.subtype}; wrote {out_subtype} "
+                                       "(samples outside the regions are converted, not bit-identical)")
+            with audio_io.AtomicWriter(out_path, sr, info.channels, info.subtype, overwrite=overwrite,
+                                       protect=in_path) as w:
+                same = out_subtype == info.subtype
+                with __import__("soundfile").SoundFile(str(in_path)) as f:
+                    pos = 0
+                    for a, b, seg in edited + [(n, n, None)]:
+                        while pos < a:  # untouched audio: copied as raw samples
+                            m = min(block, a - pos)
+                            raw = f.read(m, dtype=audio_io.io_dtype(info.subtype), always_2d=True)
+                            if same:
+                                w.write_raw(raw)
+                            else:
+                                w.write_float(audio_io.raw_to_float(raw, info.subtype))
+                            pos += m
+                        if seg is not None:
+                            w.write_float(seg)
+                            f.seek(b)
+                            pos = b
+        self.last_report = report
+        return report
+
+    # ---- progress / cancel ---------------------------------------------------------------------
+    @staticmethod
+    def _check_cancel(cancel) -> None:
+        if cancel is None:
+            return
+        flag = cancel.is_set() if hasattr(cancel, "is_set") else cancel()
+        if flag:
+            raise Cancelled("Separation cancelled")
+
+    def _ticker(self, regions, sr, n_total, progress, cancel):
+        total = max(1, sum(self._n_steps(r, sr, n_total) for r in regions))
+        done = [0]
+        self._check_cancel(cancel)
+        if progress:
+            progress(0.0, f"Processing {len(regions)} region(s)")
+
+        def tick():
+            done[0] += 1
+            if progress:
+                progress(min(1.0, done[0] / total), f"Chunk {done[0]}/{total}")
+            self._check_cancel(cancel)
+
+        return tick
