@@ -28,6 +28,12 @@ class AudioError(Exception):
     """A file cannot be read or written; the message is meant for the user."""
 
 
+class OutputError(AudioError):
+    """The output cannot be written (exists, is the input, unwritable folder, bad extension, write failure).
+
+    A subclass so callers can tell "your input is bad" from "your output is bad" (the CLI's exit codes)."""
+
+
 @dataclass
 class AudioInfo:
     path: Path
@@ -142,9 +148,18 @@ def load(path: str | os.PathLike) -> Audio:
 def read_span(path: str | os.PathLike, start: int, stop: int, subtype: str | None = None) -> np.ndarray:
     """Frames [start, stop) of a file as [C, n] float, without reading the rest."""
     subtype = subtype or info(path).subtype
-    with sf.SoundFile(str(path)) as f:
-        f.seek(start)
-        raw = f.read(stop - start, dtype=io_dtype(subtype), always_2d=True)
+    try:
+        with sf.SoundFile(str(path)) as f:
+            f.seek(start)
+            raw = f.read(stop - start, dtype=io_dtype(subtype), always_2d=True)
+    except Exception as exc:
+        raise AudioError(f"Cannot read {Path(path).name} at frames {start}-{stop}: {exc}") from exc
+    if raw.shape[0] != stop - start and not is_pcm(subtype) and subtype not in ("FLOAT", "DOUBLE"):
+        # Lossy decoders may deliver a few frames fewer than the header promised: pad with silence.
+        raw = np.concatenate([raw, np.zeros((stop - start - raw.shape[0], raw.shape[1]), raw.dtype)])
+    if raw.shape[0] != stop - start:
+        raise AudioError(f"{Path(path).name} ended early: asked for frames {start}-{stop}, got {raw.shape[0]} "
+                         "(the file is truncated or its header is wrong)")
     return raw_to_float(raw, subtype)
 
 
@@ -153,9 +168,15 @@ def output_format(path: str | os.PathLike, source_subtype: str) -> tuple[str, st
     ext = Path(path).suffix.lower()
     fmt = _FORMAT_BY_EXT.get(ext)
     if fmt is None:
-        raise AudioError(f"Unsupported output extension '{ext}' (use .wav, .flac, .ogg, .aiff or .mp3)")
+        raise OutputError(f"Unsupported output extension '{ext}' (use .wav, .flac, .ogg, .aiff or .mp3)")
+    if ext == ".opus":
+        return fmt, "OPUS"
     if source_subtype and sf.check_format(fmt, source_subtype):
         return fmt, source_subtype
+    if source_subtype in ("PCM_S8", "PCM_U8"):  # 8-bit is signed in FLAC, unsigned in WAV: both exact
+        for alt in ("PCM_U8", "PCM_S8"):
+            if sf.check_format(fmt, alt):
+                return fmt, alt
     if fmt == "FLAC" and source_subtype in ("FLOAT", "DOUBLE", "PCM_32"):
         return fmt, "PCM_24"
     if fmt in ("WAV", "AIFF") and source_subtype in ("VORBIS", "MPEG_LAYER_III", "OPUS"):
@@ -163,56 +184,101 @@ def output_format(path: str | os.PathLike, source_subtype: str) -> tuple[str, st
     return fmt, _DEFAULT_SUBTYPE[fmt]
 
 
-class AtomicWriter:
-    """A soundfile opened on a temporary file beside the target, renamed into place on commit.
+def check_output(path, *, overwrite: bool = False, protect: str | os.PathLike | None = None) -> Path:
+    """Raise OutputError unless `path` can be written: call it before long work, so a bad output path
+    fails in a second rather than after the processing."""
+    path = Path(path)
+    if protect is not None and _same_file(path, Path(protect)):
+        raise OutputError(f"Refusing to write over the input file {path}; choose another output path")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give an output file name")
+    if path.exists() and not overwrite:
+        raise OutputError(f"{path} already exists; refusing to overwrite it (use --overwrite to replace it)")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"Cannot write {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"Cannot write {path}: folder {parent} is not writable")
+    output_format(path, "")  # unsupported extension
+    return path
 
-    Used as a context manager: on an exception the temporary file is removed and the target is
-    untouched. Refuses an existing target unless overwrite=True, and never writes over `protect`
-    (the input file) at all.
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class AtomicWriter:
+    """A soundfile opened on a temporary file beside the target, moved into place on commit.
+
+    Used as a context manager: on an exception (including a failure to finish the file) the temporary
+    file is removed and the target is untouched. Refuses an existing target unless overwrite=True, and
+    never writes over `protect` (the input file) at all. Without overwrite the commit is a hard link,
+    which fails rather than clobbering a file that appeared while we were working.
     """
 
     def __init__(self, path, sr: int, channels: int, subtype: str | None = None, *, overwrite: bool = False,
                  protect: str | os.PathLike | None = None):
-        self.path = Path(path)
-        if protect is not None and _same_file(self.path, Path(protect)):
-            raise AudioError(f"Refusing to write over the input file {self.path}; choose another output path")
-        if self.path.exists() and not overwrite:
-            raise AudioError(f"{self.path} already exists; refusing to overwrite it")
-        parent = self.path.parent if str(self.path.parent) else Path(".")
-        if not parent.is_dir():
-            raise AudioError(f"Cannot write {self.path}: folder {parent} does not exist")
-        if not os.access(parent, os.W_OK):
-            raise AudioError(f"Cannot write {self.path}: folder {parent} is not writable")
+        self.path = check_output(path, overwrite=overwrite, protect=protect)
+        self.overwrite = overwrite
         self.format, self.subtype = output_format(self.path, subtype or "")
         self.sr, self.channels = int(sr), int(channels)
         self._tmp: str | None = None
         self._file: sf.SoundFile | None = None
 
     def __enter__(self) -> AtomicWriter:
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix + ".part",
-                                         dir=self.path.parent if str(self.path.parent) else ".")
+        parent = self.path.parent if str(self.path.parent) else Path(".")
+        try:
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix + ".part",
+                                             dir=parent)
+        except OSError as exc:
+            raise OutputError(f"Cannot write {self.path}: {exc.strerror or exc}") from exc
         os.close(fd)
+        os.chmod(self._tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a saved file gets the usual mode
         try:
             self._file = sf.SoundFile(self._tmp, "w", self.sr, self.channels, self.subtype, format=self.format)
         except Exception as exc:
             os.unlink(self._tmp)
-            raise AudioError(f"Cannot write {self.path}: {exc}") from exc
+            raise OutputError(f"Cannot write {self.path}: {exc}") from exc
         return self
 
     def write_float(self, x: np.ndarray) -> None:
         """Write [C, n] float samples."""
-        self._file.write(float_to_raw(x, self.subtype))
+        self.write_raw(float_to_raw(x, self.subtype))
 
     def write_raw(self, raw: np.ndarray) -> None:
-        self._file.write(raw)
+        try:
+            self._file.write(raw)
+        except Exception as exc:
+            raise OutputError(f"Writing {self.path} failed: {exc}") from exc
+
+    def _commit(self) -> None:
+        if self.overwrite:
+            os.replace(self._tmp, self.path)
+            return
+        try:
+            os.link(self._tmp, self.path)  # atomic and never clobbers
+        except FileExistsError:
+            raise OutputError(f"{self.path} appeared while processing; refusing to overwrite it") from None
+        except OSError:  # file systems without hard links
+            if self.path.exists():
+                raise OutputError(f"{self.path} appeared while processing; refusing to overwrite it") from None
+            os.replace(self._tmp, self.path)
+            return
+        os.unlink(self._tmp)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
-            self._file.close()
-        finally:
+            try:
+                self._file.close()  # flushes: can fail (disk full) and must then not be committed
+            except Exception as close_exc:
+                if exc_type is None:
+                    raise OutputError(f"Writing {self.path} failed: {close_exc}") from close_exc
             if exc_type is None:
-                os.replace(self._tmp, self.path)
-            elif os.path.exists(self._tmp):
+                self._commit()
+        finally:
+            if self._tmp and os.path.exists(self._tmp):
                 os.unlink(self._tmp)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -35,13 +36,19 @@ class Region:
     def __post_init__(self):
         for name in ("start_s", "end_s", "fade_ms"):
             v = getattr(self, name)
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
+            if not isinstance(v, numbers.Real) or isinstance(v, (bool, np.bool_)) or not math.isfinite(v):
                 raise EditError(f"{name} must be a finite number, got {v!r}")
+            object.__setattr__(self, name, float(v))  # numpy scalars from the GUI/JSON become plain floats
+        if not isinstance(self.enabled, (bool, np.bool_)):
+            raise EditError(f"enabled must be true or false, got {self.enabled!r}")
+        object.__setattr__(self, "enabled", bool(self.enabled))
         if self.start_s < 0:
             raise EditError(f"Window start {self.start_s:g} s is negative")
         if not self.start_s < self.end_s:
             raise EditError(f"Window {self.start_s:g}-{self.end_s:g} s is empty or inverted (start must be < end)")
-        if not isinstance(self.prompt, str) or not self.prompt.strip():
+        if not isinstance(self.prompt, str):
+            raise EditError(f"The prompt must be text, got {self.prompt!r}")
+        if not self.prompt.strip():
             raise EditError("The prompt is empty: describe the sound to keep or remove, e.g. 'dog bark'")
         if self.mode not in MODES:
             raise EditError(f"Unknown mode {self.mode!r}: use 'keep' or 'remove'")
@@ -141,7 +148,10 @@ class EditSpec:
             data = {"regions": data}
         if not isinstance(data, dict) or not isinstance(data.get("regions"), list):
             raise EditError('Edit spec must be {"regions": [...]} or a list of regions')
-        if data.get("version", SPEC_VERSION) > SPEC_VERSION:
+        version = data.get("version", SPEC_VERSION)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise EditError(f"Edit spec version must be an integer, got {version!r}")
+        if version > SPEC_VERSION:
             raise EditError(f"Edit spec version {data['version']} is newer than this TextSep understands")
         return cls([Region.from_dict(r) for r in data["regions"]])
 
@@ -164,4 +174,8 @@ def regions_from_windows(prompt: str, mode: str, windows, fade_ms: float = DEFAU
     windows = list(windows)
     if len(windows) % 2:
         raise EditError(f"--time-windows needs pairs of start and end seconds; got {len(windows)} numbers")
-    return [Region(float(s), float(e), prompt, mode, fade_ms) for s, e in zip(windows[::2], windows[1::2])]
+    try:
+        values = [float(w) for w in windows]
+    except (TypeError, ValueError) as exc:
+        raise EditError(f"--time-windows must be numbers of seconds: {exc}") from exc
+    return [Region(s, e, prompt, mode, fade_ms) for s, e in zip(values[::2], values[1::2])]

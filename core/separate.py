@@ -9,11 +9,13 @@ overlap-add crossfades; a progress callback and a cancel flag are checked betwee
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
 import numpy as np
+import soundfile as sf
 import torch
 
 from core import audio as audio_io
@@ -24,6 +26,7 @@ from core.spectral import (SpecConfig, band_centres, band_filterbank, freq_inter
                            istft, native_fft_size, stft)
 
 MODEL_SR = 16000
+MIN_MODEL_SAMPLES = 1024  # one n_fft frame at 16 kHz; shorter spans are zero-padded before estimation
 ProgressFn = Callable[[float, str], None]
 
 
@@ -111,6 +114,8 @@ class SeparationReport:
     regions: list[Region]
     warnings: list[str] = field(default_factory=list)
     processed_seconds: float = 0.0
+    # Wall-clock seconds by phase (separate_file): "read" (spans), "process", "write" (copy + edited parts).
+    timings: dict = field(default_factory=dict)
 
 
 def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str) -> np.ndarray:
@@ -165,6 +170,8 @@ class Separator:
     def _process(self, x: np.ndarray, sr: int, region: Region) -> np.ndarray:
         """Masked version of the whole span x [C, n] (before gating)."""
         mono16 = audio_io.resample(x.mean(axis=0), sr, MODEL_SR)
+        if mono16.shape[0] < MIN_MODEL_SAMPLES:  # the 16 kHz STFT needs a full frame; pad very short spans
+            mono16 = np.pad(mono16, (0, MIN_MODEL_SAMPLES - mono16.shape[0]))
         mask = self.estimator.predict(mono16, region.prompt)
         return apply_mask(x, sr, mask, region.mode)
 
@@ -239,8 +246,13 @@ class Separator:
         report = self.prepare(regions, x.shape[1] / sr)
         with self._lock:
             tick = self._ticker(report.regions, sr, x.shape[1], progress, cancel)
+            t0 = time.perf_counter()
             self._apply_regions(x, 0, sr, x.shape[1], report.regions, tick)
-        self.last_report = report
+            report.timings["process"] = time.perf_counter() - t0
+            report.processed_seconds = sum(min(x.shape[1], b + int(self.context_s * sr)) -
+                                           max(0, a - int(self.context_s * sr))
+                                           for a, b in (r.span(sr) for r in report.regions)) / sr
+            self.last_report = report
         return x[0] if mono_in else x
 
     def separate_audio(self, a: audio_io.Audio, regions, **kwargs) -> audio_io.Audio:
@@ -256,6 +268,9 @@ class Separator:
         """
         info = audio_io.info(in_path)
         report = self.prepare(regions, info.duration)
+        # Validate the output before the (possibly long) processing, not after it.
+        writer = audio_io.AtomicWriter(out_path, info.sr, info.channels, info.subtype, overwrite=overwrite,
+                                       protect=in_path)
         sr, n = info.sr, info.frames
         ctx = int(self.context_s * sr)
         # Overlapping (context-inclusive) spans form clusters that are processed together, in order.
@@ -266,41 +281,46 @@ class Separator:
                 clusters[-1][1] = max(clusters[-1][1], hi)
             else:
                 clusters.append([lo, hi])
+        t_read = t_proc = 0.0
         with self._lock:
             tick = self._ticker(report.regions, sr, n, progress, cancel)
             edited = []  # (start, stop, float samples) of the parts regions changed
             for lo, hi in clusters:
+                t0 = time.perf_counter()
                 span = audio_io.read_span(in_path, lo, hi, info.subtype)
+                t1 = time.perf_counter()
                 inside = [r for r in report.regions if lo <= r.span(sr)[0] < hi]
                 self._apply_regions(span, lo, sr, n, inside, tick)
+                t_proc += time.perf_counter() - t1
+                t_read += t1 - t0
                 a = min(r.span(sr)[0] for r in inside)
                 b = min(n, max(r.span(sr)[1] for r in inside))
                 edited.append((a, b, span[:, a - lo: b - lo]))
                 report.processed_seconds += (hi - lo) / sr
             self._check_cancel(cancel)
-            _, out_subtype = audio_io.output_format(out_path, info.subtype)
-            if out_subtype != info.subtype:
-                report.warnings.append(f"{Path(out_path).suffix} cannot store {info.subtype}; wrote {out_subtype} "
+            if writer.subtype != info.subtype:
+                report.warnings.append(f"{Path(out_path).suffix} cannot store {info.subtype}; wrote {writer.subtype} "
                                        "(samples outside the regions are converted, not bit-identical)")
-            with audio_io.AtomicWriter(out_path, sr, info.channels, info.subtype, overwrite=overwrite,
-                                       protect=in_path) as w:
-                same = out_subtype == info.subtype
-                with __import__("soundfile").SoundFile(str(in_path)) as f:
-                    pos = 0
-                    for a, b, seg in edited + [(n, n, None)]:
-                        while pos < a:  # untouched audio: copied as raw samples
-                            m = min(block, a - pos)
-                            raw = f.read(m, dtype=audio_io.io_dtype(info.subtype), always_2d=True)
-                            if same:
-                                w.write_raw(raw)
-                            else:
-                                w.write_float(audio_io.raw_to_float(raw, info.subtype))
-                            pos += m
-                        if seg is not None:
-                            w.write_float(seg)
-                            f.seek(b)
-                            pos = b
-        self.last_report = report
+            t0 = time.perf_counter()
+            same = writer.subtype == info.subtype
+            raw_dtype = audio_io.io_dtype(info.subtype)
+            with writer as w, sf.SoundFile(str(in_path)) as f:
+                pos = 0
+                for a, b, seg in edited + [(n, n, None)]:
+                    while pos < a:  # untouched audio: copied as raw samples
+                        m = min(block, a - pos)
+                        raw = f.read(m, dtype=raw_dtype, always_2d=True)
+                        if raw.shape[0] == 0:
+                            break  # a lossy decoder delivered fewer frames than announced
+                        w.write_raw(raw) if same else w.write_float(audio_io.raw_to_float(raw, info.subtype))
+                        pos += raw.shape[0]
+                        self._check_cancel(cancel)  # a long copy stays cancellable; the writer cleans up
+                    if seg is not None:
+                        w.write_float(seg)
+                        f.seek(b)
+                        pos = b
+            report.timings.update(read=t_read, process=t_proc, write=time.perf_counter() - t0)
+            self.last_report = report
         return report
 
     # ---- progress / cancel ---------------------------------------------------------------------
