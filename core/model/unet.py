@@ -27,16 +27,19 @@ class ModelConfig:
     routing: bool = True
     n_classes: int = 0  # number of routing anchors; 0 disables routing
     text_agnostic: bool = False
+    patch: tuple = (1, 1)  # (freq, time) folding of neighbouring bins into channels before the first level
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["film"] = list(self.film)
+        d["patch"] = list(self.patch)
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> ModelConfig:
         d = dict(d)
         d["film"] = tuple(d.get("film", ()))
+        d["patch"] = tuple(d.get("patch", (1, 1)))
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})
 
@@ -88,7 +91,10 @@ class TextConditionedUNet(nn.Module):
                 self.class_table = nn.Parameter(torch.randn(cfg.n_classes, cd) * 0.5)
                 self.route_scale = nn.Parameter(torch.tensor(20.0))
         self.enc = nn.ModuleList()
-        cin = 1
+        pf, pt = cfg.patch
+        if cfg.n_bands % (pf * 2 ** cfg.depth):
+            raise ValueError(f"n_bands {cfg.n_bands} must be divisible by patch*2**depth = {pf * 2 ** cfg.depth}")
+        cin = pf * pt
         for w in widths:
             self.enc.append(Block(cin, w, cd if "encoder" in use else None))
             cin = w
@@ -100,7 +106,7 @@ class TextConditionedUNet(nn.Module):
             self.up.append(nn.ConvTranspose2d(cin, w, 2, stride=2))
             self.dec.append(Block(2 * w, w, cd if "decoder" in use else None))
             cin = w
-        self.head = nn.Conv2d(widths[0], 1, 1)
+        self.head = nn.Conv2d(widths[0], pf * pt, 1)
         self.in_norm = nn.BatchNorm2d(1)
 
     @property
@@ -131,10 +137,14 @@ class TextConditionedUNet(nn.Module):
         B, Fb, T = bands.shape
         x = torch.log(bands + 1e-5)
         x = x - x.mean(dim=(1, 2), keepdim=True)  # gain invariance
-        step = 2 ** self.cfg.depth
+        pf, pt = self.cfg.patch
+        step = pt * 2 ** self.cfg.depth
         pad_t = (-T) % step
         x = F.pad(x, (0, pad_t), value=float(x.min())) if pad_t else x
         x = self.in_norm(x.unsqueeze(1))
+        Tp = x.shape[-1]
+        if pf * pt > 1:  # [B,1,F,T] -> [B, pf*pt, F/pf, T/pt]: neighbouring bins become channels
+            x = x.reshape(B, Fb // pf, pf, Tp // pt, pt).permute(0, 2, 4, 1, 3).reshape(B, pf * pt, Fb // pf, Tp // pt)
         cond = self.condition(text_emb, B)
         skips = []
         for blk in self.enc:
@@ -144,8 +154,12 @@ class TextConditionedUNet(nn.Module):
         x = self.mid(x, cond)
         for up, blk, skip in zip(self.up, self.dec, reversed(skips)):
             x = blk(torch.cat([up(x), skip], dim=1), cond)
-        mask = torch.sigmoid(self.head(x).float()).squeeze(1)
-        return mask[..., :T]
+        logits = self.head(x).float()
+        if pf * pt > 1:
+            logits = logits.reshape(B, pf, pt, Fb // pf, Tp // pt).permute(0, 3, 1, 4, 2).reshape(B, Fb, Tp)
+        else:
+            logits = logits.squeeze(1)
+        return torch.sigmoid(logits)[..., :T]
 
 
 def count_parameters(model: nn.Module) -> int:
