@@ -1,0 +1,287 @@
+"""The region list: a table editing enabled, start, end, prompt, mode and fade of every region.
+
+Edits never touch the RegionModel directly: they go to `edit_requested(id, new_region)`, which the
+main window turns into an undo command; the table then follows the model's signals, exactly like
+the waveform overlay does, so both stay in sync whichever side the change came from.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
+                               QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
+
+from core.edits import MODES, EditError, Region
+from textsep_desktop.regions import RegionModel, region_colour
+
+COLUMNS = ("", "#", "Start", "End", "Prompt", "Mode", "Fade ms")
+C_ON, C_NUM, C_START, C_END, C_PROMPT, C_MODE, C_FADE = range(7)
+
+
+class RegionTableModel(QAbstractTableModel):
+    edit_requested = Signal(int, object)  # id, new Region
+    edit_failed = Signal(str)
+
+    def __init__(self, regions: RegionModel, parent=None):
+        super().__init__(parent)
+        self.regions = regions
+        regions.inserted.connect(self._inserted)
+        regions.removed.connect(self._removed)
+        regions.changed.connect(self._changed)
+        regions.reset.connect(self._reset)
+        self._ids = regions.ids()
+
+    # keep a private copy of the id order so row removal can be announced before it happens
+    def _inserted(self, rid: int, index: int) -> None:
+        self.beginInsertRows(QModelIndex(), index, index)
+        self._ids.insert(index, rid)
+        self.endInsertRows()
+        self._renumber()
+
+    def _removed(self, rid: int) -> None:
+        row = self._ids.index(rid)
+        self.beginRemoveRows(QModelIndex(), row, row)
+        self._ids.pop(row)
+        self.endRemoveRows()
+        self._renumber()
+
+    def _changed(self, rid: int) -> None:
+        row = self._ids.index(rid)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._ids = self.regions.ids()
+        self.endResetModel()
+
+    def _renumber(self) -> None:
+        if self._ids:
+            self.dataChanged.emit(self.index(0, C_NUM), self.index(len(self._ids) - 1, C_NUM))
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, rid: int) -> int:
+        return self._ids.index(rid)
+
+    # -- Qt model API ---------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()):  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QModelIndex()):  # noqa: N802
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return ("Enabled", "Order (regions apply in this order)", "Start (seconds)", "End (seconds)",
+                    "What to keep or remove, in words", "keep = isolate it, remove = suppress it",
+                    "Raised-cosine fade inside the region edges")[section]
+        return None
+
+    def flags(self, index):
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == C_ON:
+            return f | Qt.ItemFlag.ItemIsUserCheckable
+        if index.column() in (C_START, C_END, C_PROMPT, C_MODE, C_FADE):
+            return f | Qt.ItemFlag.ItemIsEditable
+        return f
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        rid = self._ids[index.row()]
+        r = self.regions.get(rid)
+        c = index.column()
+        if role == Qt.ItemDataRole.CheckStateRole and c == C_ON:
+            return Qt.CheckState.Checked if r.enabled else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {C_NUM: str(index.row() + 1), C_START: f"{r.start_s:.3f}", C_END: f"{r.end_s:.3f}",
+                    C_PROMPT: r.prompt, C_MODE: r.mode, C_FADE: f"{r.fade_ms:g}"}.get(c)
+        if role == Qt.ItemDataRole.EditRole:
+            return {C_START: r.start_s, C_END: r.end_s, C_PROMPT: r.prompt, C_MODE: r.mode,
+                    C_FADE: r.fade_ms}.get(c)
+        if role == Qt.ItemDataRole.DecorationRole and c == C_NUM:
+            return _swatch(region_colour(r))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not r.enabled:
+                return QColor(120, 124, 134)
+            if c == C_MODE:
+                return region_colour(r)
+        if role == Qt.ItemDataRole.TextAlignmentRole and c in (C_NUM, C_START, C_END, C_FADE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
+        if not index.isValid():
+            return False
+        rid = self._ids[index.row()]
+        r = self.regions.get(rid)
+        c = index.column()
+        try:
+            if c == C_ON and role == Qt.ItemDataRole.CheckStateRole:
+                new = replace(r, enabled=Qt.CheckState(value) == Qt.CheckState.Checked)
+            elif role != Qt.ItemDataRole.EditRole:
+                return False
+            elif c == C_START:
+                new = replace(r, start_s=float(value))
+            elif c == C_END:
+                new = replace(r, end_s=float(value))
+            elif c == C_PROMPT:
+                new = replace(r, prompt=" ".join(str(value).split()))
+            elif c == C_MODE:
+                new = replace(r, mode=str(value))
+            elif c == C_FADE:
+                new = replace(r, fade_ms=float(value))
+            else:
+                return False
+        except (EditError, ValueError, TypeError) as exc:
+            self.edit_failed.emit(str(exc))
+            return False
+        if new != r:
+            self.edit_requested.emit(rid, new)
+        return True
+
+
+_SWATCHES: dict[int, QIcon] = {}
+
+
+def _swatch(c: QColor) -> QIcon:
+    key = c.rgba()
+    if key not in _SWATCHES:
+        from PySide6.QtGui import QPainter, QPixmap
+
+        pm = QPixmap(10, 10)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setBrush(c)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawRoundedRect(0, 0, 10, 10, 2, 2)
+        p.end()
+        _SWATCHES[key] = QIcon(pm)
+    return _SWATCHES[key]
+
+
+class ModeDelegate(QStyledItemDelegate):
+    def createEditor(self, parent, option, index):  # noqa: N802
+        cb = QComboBox(parent)
+        cb.addItems(MODES)
+        cb.activated.connect(lambda _i, cb=cb: self.commitData.emit(cb))
+        return cb
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole))
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        model.setData(index, editor.currentText())
+
+
+class NumberDelegate(QStyledItemDelegate):
+    def __init__(self, decimals: int, maximum: float, step: float, parent=None):
+        super().__init__(parent)
+        self.decimals, self.maximum, self.step = decimals, maximum, step
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        sb = QDoubleSpinBox(parent)
+        sb.setDecimals(self.decimals)
+        sb.setRange(0.0, self.maximum)
+        sb.setSingleStep(self.step)
+        return sb
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        editor.setValue(float(index.data(Qt.ItemDataRole.EditRole)))
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        editor.interpretText()
+        model.setData(index, editor.value())
+
+
+class RegionPanel(QWidget):
+    """Table of regions plus a small toolbar. `selection_changed(id or None)` follows the table."""
+
+    selection_changed = Signal(object)
+
+    def __init__(self, regions: RegionModel, parent=None):
+        super().__init__(parent)
+        self.regions = regions
+        self.model = RegionTableModel(regions, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setItemDelegateForColumn(C_MODE, ModeDelegate(self.table))
+        self.time_delegate = NumberDelegate(3, 1e7, 0.1, self.table)
+        self.table.setItemDelegateForColumn(C_START, self.time_delegate)
+        self.table.setItemDelegateForColumn(C_END, self.time_delegate)
+        self.table.setItemDelegateForColumn(C_FADE, NumberDelegate(0, 10000, 10, self.table))
+        h = self.table.horizontalHeader()
+        for c, w in ((C_ON, 28), (C_NUM, 46), (C_START, 82), (C_END, 82), (C_MODE, 86), (C_FADE, 70)):
+            h.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+            h.resizeSection(c, w)
+        h.setSectionResizeMode(C_PROMPT, QHeaderView.ResizeMode.Stretch)
+        h.setHighlightSections(False)
+        self.table.selectionModel().selectionChanged.connect(self._selection)
+
+        self.hint = QLabel("Drag on the waveform or spectrogram to add a region")
+        self.hint.setObjectName("hint")
+        self.bar = QHBoxLayout()
+        self.bar.setContentsMargins(6, 4, 6, 2)
+        self.bar.addWidget(self.hint)
+        self.bar.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addLayout(self.bar)
+        lay.addWidget(self.table)
+        regions.inserted.connect(lambda *_: self._update_hint())
+        regions.removed.connect(lambda *_: self._update_hint())
+        regions.reset.connect(self._update_hint)
+
+    def add_button(self, action) -> QToolButton:
+        b = QToolButton(self)
+        b.setDefaultAction(action)
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        b.setAutoRaise(True)
+        self.bar.addWidget(b)
+        return b
+
+    def _update_hint(self) -> None:
+        self.hint.setVisible(len(self.regions) == 0)
+
+    def _selection(self, *_):
+        self.selection_changed.emit(self.selected_id())
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.id_at(rows[0].row()) if rows else None
+
+    def select(self, rid: int | None) -> None:
+        sm = self.table.selectionModel()
+        if rid is None or rid not in self.regions:
+            sm.clearSelection()
+            return
+        row = self.model.row_of(rid)
+        sm.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                  | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def edit_prompt(self, rid: int) -> None:
+        row = self.model.row_of(rid)
+        idx = self.model.index(row, C_PROMPT)
+        self.table.setCurrentIndex(idx)
+        self.table.edit(idx)
+
+
+def region_with_times(r: Region, start_s: float, end_s: float) -> Region:
+    return replace(r, start_s=start_s, end_s=end_s)

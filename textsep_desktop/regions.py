@@ -1,0 +1,246 @@
+"""The region model (an ordered list of core.edits.Region with stable ids) and its view overlay.
+
+RegionModel is the single source of truth; everything that changes regions goes through the undo
+stack (undo.py), whose commands call RegionModel methods. RegionOverlay keeps one pyqtgraph
+LinearRegionItem per region in each plot of the editor, coloured by mode, and reports user drags
+back as requests (it never edits the model itself).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor
+
+from core.edits import Region
+
+MODE_COLOURS = {"keep": QColor(64, 200, 120), "remove": QColor(235, 84, 72)}
+DISABLED_COLOUR = QColor(140, 140, 150)
+
+
+def region_colour(region: Region) -> QColor:
+    return QColor(MODE_COLOURS.get(region.mode, DISABLED_COLOUR)) if region.enabled else QColor(DISABLED_COLOUR)
+
+
+class RegionModel(QObject):
+    """Ordered regions with stable integer ids. Emits fine-grained signals for views to follow."""
+
+    inserted = Signal(int, int)  # id, index
+    removed = Signal(int)  # id
+    changed = Signal(int)  # id
+    reset = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._ids: list[int] = []
+        self._regions: dict[int, Region] = {}
+        self._next_id = 1
+
+    # -- queries --------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def regions(self) -> list[Region]:
+        return [self._regions[i] for i in self._ids]
+
+    def get(self, rid: int) -> Region:
+        return self._regions[rid]
+
+    def __contains__(self, rid: int) -> bool:
+        return rid in self._regions
+
+    def index_of(self, rid: int) -> int:
+        return self._ids.index(rid)
+
+    def id_at(self, index: int) -> int:
+        return self._ids[index]
+
+    def number(self, rid: int) -> int:
+        """1-based position shown to the user."""
+        return self._ids.index(rid) + 1
+
+    # -- mutations (called by undo commands) ----------------------------------------------------
+    def add(self, region: Region, index: int | None = None, rid: int | None = None) -> int:
+        if not isinstance(region, Region):
+            raise TypeError("RegionModel holds core.edits.Region objects")
+        if rid is None:
+            rid = self._next_id
+        if rid in self._regions:
+            raise ValueError(f"region id {rid} already present")
+        self._next_id = max(self._next_id, rid + 1)
+        index = len(self._ids) if index is None else max(0, min(index, len(self._ids)))
+        self._ids.insert(index, rid)
+        self._regions[rid] = region
+        self.inserted.emit(rid, index)
+        return rid
+
+    def remove(self, rid: int) -> tuple[int, Region]:
+        index = self._ids.index(rid)
+        self._ids.pop(index)
+        region = self._regions.pop(rid)
+        self.removed.emit(rid)
+        return index, region
+
+    def update(self, rid: int, region: Region) -> None:
+        if self._regions[rid] == region:
+            return
+        self._regions[rid] = region
+        self.changed.emit(rid)
+
+    def set_all(self, regions: list[Region]) -> None:
+        self._ids = []
+        self._regions = {}
+        for r in regions:
+            rid = self._next_id
+            self._next_id += 1
+            self._ids.append(rid)
+            self._regions[rid] = r
+        self.reset.emit()
+
+
+class _RegionItem(pg.LinearRegionItem):
+    """LinearRegionItem that reports clicks (for selection)."""
+
+    clicked = Signal(object)
+
+    def mouseClickEvent(self, ev):  # noqa: N802 - Qt naming
+        from PySide6.QtCore import Qt
+
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.clicked.emit(self)
+        else:
+            super().mouseClickEvent(ev)
+
+
+class RegionOverlay(QObject):
+    """Mirrors RegionModel into LinearRegionItems in one or more plots (sharing one time axis).
+
+    Signals:
+      regionEdited(id, start_s, end_s)  the user finished dragging/resizing a region
+      regionClicked(id)                 the user clicked a region
+    """
+
+    regionEdited = Signal(int, float, float)
+    regionClicked = Signal(int)
+
+    def __init__(self, model: RegionModel, plots: list[pg.PlotItem], label_plot: pg.PlotItem | None = None,
+                 parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.plots = plots
+        self.label_plot = label_plot or plots[0]
+        self.items: dict[int, list[_RegionItem]] = {}
+        self.labels: dict[int, pg.InfLineLabel] = {}
+        self.selected: int | None = None
+        self.bounds: tuple[float, float] | None = None
+        model.inserted.connect(lambda rid, _i: self._add(rid))
+        model.removed.connect(self._remove)
+        model.changed.connect(self._update)
+        model.reset.connect(self.rebuild)
+
+    def set_bounds(self, lo: float, hi: float) -> None:
+        self.bounds = (lo, hi)
+        for items in self.items.values():
+            for it in items:
+                it.setBounds((lo, hi))
+
+    def rebuild(self) -> None:
+        for rid in list(self.items):
+            self._remove(rid)
+        for rid in self.model.ids():
+            self._add(rid)
+        self._relabel()
+
+    def _add(self, rid: int) -> None:
+        r = self.model.get(rid)
+        items = []
+        for plot in self.plots:
+            it = _RegionItem(values=(r.start_s, r.end_s), swapMode="block")
+            it.setZValue(10)
+            if self.bounds:
+                it.setBounds(self.bounds)
+            it.sigRegionChanged.connect(lambda item, rid=rid: self._mirror(rid, item))
+            it.sigRegionChangeFinished.connect(lambda item, rid=rid: self._finished(rid, item))
+            it.clicked.connect(lambda _item, rid=rid: self.regionClicked.emit(rid))
+            plot.addItem(it)
+            items.append(it)
+        self.items[rid] = items
+        idx = self.plots.index(self.label_plot)
+        label = pg.InfLineLabel(items[idx].lines[0], "", position=0.93, anchor=(0, 0.5), color=(235, 235, 240))
+        self.labels[rid] = label
+        self._style(rid)
+        self._relabel()
+
+    def _remove(self, rid: int) -> None:
+        for plot, it in zip(self.plots, self.items.pop(rid, [])):
+            plot.removeItem(it)
+        self.labels.pop(rid, None)
+        if self.selected == rid:
+            self.selected = None
+        self._relabel()
+
+    def _update(self, rid: int) -> None:
+        r = self.model.get(rid)
+        for it in self.items.get(rid, []):
+            it.blockSignals(True)
+            it.setRegion((r.start_s, r.end_s))
+            it.blockSignals(False)
+        self._style(rid)
+        self._relabel()
+
+    def _relabel(self) -> None:
+        for rid, label in self.labels.items():
+            r = self.model.get(rid)
+            sign = "+" if r.mode == "keep" else "−"
+            text = f"{self.model.number(rid)}  {sign} {r.prompt}"
+            if not r.enabled:
+                text += "  (off)"
+            label.setText(text)
+
+    def _style(self, rid: int) -> None:
+        r = self.model.get(rid)
+        c = region_colour(r)
+        sel = rid == self.selected
+        fill = QColor(c)
+        fill.setAlpha(70 if sel else (38 if r.enabled else 18))
+        hover = QColor(c)
+        hover.setAlpha(95)
+        line = QColor(c)
+        line.setAlpha(255 if sel else 190)
+        for it in self.items.get(rid, []):
+            it.setBrush(pg.mkBrush(fill))
+            it.setHoverBrush(pg.mkBrush(hover))
+            for ln in it.lines:
+                ln.setPen(pg.mkPen(line, width=2.5 if sel else 1.2))
+                ln.setHoverPen(pg.mkPen(QColor(255, 255, 255), width=2.5))
+
+    def select(self, rid: int | None) -> None:
+        old, self.selected = self.selected, rid
+        for x in (old, rid):
+            if x is not None and x in self.items:
+                self._style(x)
+
+    def _mirror(self, rid: int, item) -> None:
+        lo, hi = item.getRegion()
+        for other in self.items.get(rid, []):
+            if other is not item:
+                other.blockSignals(True)
+                other.setRegion((lo, hi))
+                other.blockSignals(False)
+
+    def _finished(self, rid: int, item) -> None:
+        if rid not in self.model:
+            return
+        lo, hi = item.getRegion()
+        r = self.model.get(rid)
+        if (lo, hi) != (r.start_s, r.end_s):
+            self.regionEdited.emit(rid, float(lo), float(hi))
+
+
+def moved(region: Region, start_s: float, end_s: float) -> Region:
+    return replace(region, start_s=float(start_s), end_s=float(end_s))

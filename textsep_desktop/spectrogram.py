@@ -1,0 +1,118 @@
+"""Log-magnitude spectrograms for display, on a mel-spaced frequency axis, computed off the GUI thread.
+
+For a span [t0, t1) of a (mono) signal we compute at most `max_frames` frames: for long spans the
+frames are spread out (an overview), and when the user zooms in a new, finer image of just the
+visible span is computed. Values are dB re full scale. When a processed version exists, the
+effective mask |processed| / |original| is computed on the same grid (1 where nothing changed).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+N_FFT = 2048
+N_ROWS = 256
+FLOOR_DB = -100.0
+MIN_HZ = 20.0
+
+
+def hz_to_mel(f):
+    return 2595.0 * np.log10(1.0 + np.asarray(f, dtype=np.float64) / 700.0)
+
+
+def mel_to_hz(m):
+    return 700.0 * (10.0 ** (np.asarray(m, dtype=np.float64) / 2595.0) - 1.0)
+
+
+def mel_filterbank(sr: int, n_fft: int = N_FFT, n_rows: int = N_ROWS) -> np.ndarray:
+    """[n_rows, bins] triangular weights (rows mel-spaced between 0 Hz and Nyquist), each row sums to 1."""
+    bins = n_fft // 2 + 1
+    freqs = np.arange(bins) * sr / n_fft
+    edges = mel_to_hz(np.linspace(0.0, hz_to_mel(sr / 2), n_rows + 2))
+    fb = np.zeros((n_rows, bins), dtype=np.float32)
+    for i in range(n_rows):
+        lo, c, hi = edges[i], edges[i + 1], edges[i + 2]
+        up = (freqs - lo) / max(c - lo, 1e-9)
+        down = (hi - freqs) / max(hi - c, 1e-9)
+        w = np.clip(np.minimum(up, down), 0, None)
+        if w.sum() == 0:  # narrower than a bin: take the nearest bin
+            w[np.argmin(np.abs(freqs - c))] = 1.0
+        fb[i] = w / w.sum()
+    return fb
+
+
+_FB_CACHE: dict[tuple, np.ndarray] = {}
+
+
+def _fb(sr: int) -> np.ndarray:
+    key = (sr, N_FFT, N_ROWS)
+    if key not in _FB_CACHE:
+        _FB_CACHE[key] = mel_filterbank(sr)
+    return _FB_CACHE[key]
+
+
+def row_of_hz(f: float, sr: int) -> float:
+    """Row coordinate (0..N_ROWS) of frequency f on the display axis."""
+    return float(hz_to_mel(f) / hz_to_mel(sr / 2) * N_ROWS)
+
+
+def hz_of_row(row: float, sr: int) -> float:
+    return float(mel_to_hz(row / N_ROWS * hz_to_mel(sr / 2)))
+
+
+@dataclass
+class SpecImage:
+    t0: float
+    t1: float
+    sr: int
+    db: np.ndarray  # [frames, N_ROWS] float32 (pyqtgraph ImageItem axis order: x, y)
+    mask: np.ndarray | None = None  # [frames, N_ROWS] effective gain in [0, 1], or None
+    processed_db: np.ndarray | None = None
+
+
+def _frame_starts(a: int, b: int, max_frames: int) -> np.ndarray:
+    span = b - a
+    hop = max(N_FFT // 4, int(np.ceil(span / max_frames)))
+    n = max(1, span // hop)
+    return a + np.arange(n) * hop + (hop - N_FFT) // 2, hop
+
+
+def _power_rows(x: np.ndarray, starts: np.ndarray, sr: int, cancel=None) -> np.ndarray:
+    """Mel-row power [frames, N_ROWS] for frames of x starting at `starts` (zero-padded at the edges)."""
+    win = np.hanning(N_FFT).astype(np.float32)
+    fb = _fb(sr)
+    out = np.empty((len(starts), N_ROWS), dtype=np.float32)
+    norm = (win.sum() / 2) ** 2
+    step = 512
+    for i in range(0, len(starts), step):
+        if cancel is not None and cancel.is_set():
+            raise InterruptedError("spectrogram cancelled")
+        s = starts[i: i + step]
+        idx = s[:, None] + np.arange(N_FFT)[None, :]
+        valid = (idx >= 0) & (idx < len(x))
+        frames = np.where(valid, x[np.clip(idx, 0, len(x) - 1)], 0.0).astype(np.float32) * win
+        p = np.abs(np.fft.rfft(frames, axis=1)) ** 2 / norm
+        out[i: i + step] = p.astype(np.float32) @ fb.T
+    return out
+
+
+def compute(mono: np.ndarray, sr: int, t0: float, t1: float, max_frames: int = 2000, processed_mono=None,
+            cancel=None) -> SpecImage:
+    n = len(mono)
+    a = max(0, int(t0 * sr))
+    b = min(n, int(np.ceil(t1 * sr)))
+    if b - a < 2:
+        a, b = 0, n
+    starts, hop = _frame_starts(a, b, max_frames)
+    p = _power_rows(mono, starts, sr, cancel)
+    db = (10 * np.log10(np.maximum(p, 1e-12))).clip(FLOOR_DB, None).astype(np.float32)
+    img = SpecImage(a / sr, (a + len(starts) * hop) / sr, sr, db)
+    if processed_mono is not None:
+        pp = _power_rows(processed_mono, starts, sr, cancel)
+        img.processed_db = (10 * np.log10(np.maximum(pp, 1e-12))).clip(FLOOR_DB, None).astype(np.float32)
+        # effective amplitude gain of the edit, 1 where the signal is unchanged or silent
+        gain = np.sqrt(pp / np.maximum(p, 1e-12))
+        gain[p < 1e-10] = 1.0
+        img.mask = np.clip(gain, 0, 1).astype(np.float32)
+    return img

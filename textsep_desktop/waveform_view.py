@@ -1,0 +1,398 @@
+"""The editor view: a peak-downsampled waveform above a mel spectrogram, sharing one time axis (s).
+
+Mouse: wheel zooms time around the pointer, drag on empty space draws a new region, drag a region to
+move it or its edges to resize, click sets the play cursor, middle-drag (or Shift+drag) pans.
+The processed audio is a second layer; `set_ab('B')` brings it to the front (waveform and
+spectrogram) and the effective mask |processed|/|original| can be overlaid on the spectrogram.
+Nothing heavy runs here: peak pyramids and spectrogram images arrive ready-made from workers.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont
+
+from textsep_desktop import spectrogram as spec
+from textsep_desktop.peaks import PeakPyramid
+
+LANE = 2.3  # vertical distance between channel lanes (each lane spans -1..1)
+WAVE_A = QColor(86, 182, 255)
+WAVE_B = QColor(255, 176, 64)
+BG = QColor(22, 24, 29)
+AXIS = QColor(150, 155, 168)
+GRID_ALPHA = 0.12
+
+
+def format_time(t: float, precision: int = 3) -> str:
+    sign = "-" if t < 0 else ""
+    t = abs(t)
+    m, s = divmod(t, 60.0)
+    if m >= 60:
+        h, m = divmod(m, 60)
+        return f"{sign}{int(h)}:{int(m):02d}:{s:0{_w(precision)}.{precision}f}"
+    return f"{sign}{int(m)}:{s:0{_w(precision)}.{precision}f}"
+
+
+def _w(precision: int) -> int:
+    return 2 if precision == 0 else 3 + precision
+
+
+class TimeAxis(pg.AxisItem):
+    def tickStrings(self, values, scale, spacing):  # noqa: N802
+        prec = 0 if spacing >= 1 else (1 if spacing >= 0.1 else (2 if spacing >= 0.01 else 3))
+        return [format_time(v, prec) for v in values]
+
+
+class FreqAxis(pg.AxisItem):
+    """Rows of the mel display axis labelled in Hz."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.sr = 44100
+
+    def set_sr(self, sr: int) -> None:
+        self.sr = sr
+        ticks = []
+        for f in (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 40000):
+            if f < sr / 2:
+                ticks.append((spec.row_of_hz(f, sr), f"{f // 1000}k" if f >= 1000 else str(f)))
+        self.setTicks([ticks, []])
+
+
+class ChannelAxis(pg.AxisItem):
+    def set_channels(self, n: int) -> None:
+        names = ["L", "R"] if n == 2 else [f"{i + 1}" for i in range(n)]
+        if n == 1:
+            names = ["M"]
+        major = [(-i * LANE, names[i]) for i in range(n)]
+        self.setTicks([major, []])
+
+
+class EditViewBox(pg.ViewBox):
+    """ViewBox where a left-drag on empty space draws a region instead of panning."""
+
+    dragged = Signal(float, float, bool)  # t0, t1, finished
+    clicked = Signal(float)
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.setMouseEnabled(x=True, y=False)
+        self.setMenuEnabled(False)
+
+    def mouseDragEvent(self, ev, axis=None):  # noqa: N802
+        if ev.button() == Qt.MouseButton.LeftButton and not (ev.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            ev.accept()
+            x0 = self.mapSceneToView(ev.buttonDownScenePos()).x()
+            x1 = self.mapSceneToView(ev.scenePos()).x()
+            self.dragged.emit(min(x0, x1), max(x0, x1), bool(ev.isFinish()))
+            return
+        if ev.button() == Qt.MouseButton.LeftButton:  # Shift+drag pans like the middle button
+            ev.accept()
+            dif = ev.pos() - ev.lastPos()
+            tr = self.childGroup.transform()
+            tr = pg.functions.invertQTransform(tr)
+            dx = tr.map(dif).x() - tr.map(QPointF(0, 0)).x()
+            self.translateBy(x=-dx)
+            return
+        super().mouseDragEvent(ev, axis)
+
+    def mouseClickEvent(self, ev):  # noqa: N802
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.clicked.emit(self.mapSceneToView(ev.scenePos()).x())
+        else:
+            super().mouseClickEvent(ev)
+
+
+def _lut(name: str) -> np.ndarray:
+    return pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=False)
+
+
+class WaveformView(pg.GraphicsLayoutWidget):
+    regionDrawn = Signal(float, float)  # a new region was drawn with the mouse
+    cursorMoved = Signal(float)  # the user clicked to place the play cursor
+    viewChanged = Signal(float, float, int)  # visible t0, t1, width in pixels (debounced)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground(BG)
+        self.ci.layout.setContentsMargins(4, 6, 10, 4)
+        self.ci.layout.setVerticalSpacing(2)
+        self.pyramid: PeakPyramid | None = None
+        self.processed: PeakPyramid | None = None
+        self.sr = 44100
+        self.duration = 0.0
+        self.ab = "A"
+        self.show_mask = True
+        self._min_drag_px = 3
+
+        self.wave_vb = EditViewBox()
+        self.spec_vb = EditViewBox()
+        self.chan_axis = ChannelAxis("left")
+        self.freq_axis = FreqAxis("left")
+        self.wave_plot = self.addPlot(row=0, col=0, viewBox=self.wave_vb,
+                                      axisItems={"left": self.chan_axis, "bottom": TimeAxis("bottom")})
+        self.spec_plot = self.addPlot(row=1, col=0, viewBox=self.spec_vb,
+                                      axisItems={"left": self.freq_axis, "bottom": TimeAxis("bottom")})
+        self.ci.layout.setRowStretchFactor(0, 2)
+        self.ci.layout.setRowStretchFactor(1, 3)
+        self.spec_plot.setXLink(self.wave_plot)
+        for p in (self.wave_plot, self.spec_plot):
+            p.hideButtons()
+            p.getAxis("left").setWidth(46)
+            for name in ("left", "bottom"):
+                ax = p.getAxis(name)
+                ax.setPen(pg.mkPen(AXIS))
+                ax.setTextPen(pg.mkPen(AXIS))
+                ax.setStyle(tickFont=QFont("Sans", 8))
+            p.showGrid(x=True, y=False, alpha=GRID_ALPHA)
+        self.wave_plot.getAxis("bottom").setStyle(showValues=False)
+        self.wave_plot.getAxis("bottom").setHeight(4)
+
+        self.curves_a: list[pg.PlotCurveItem] = []
+        self.curves_b: list[pg.PlotCurveItem] = []
+        self.centre_lines: list[pg.InfiniteLine] = []
+
+        self.spec_overview = pg.ImageItem(axisOrder="col-major")
+        self.spec_detail = pg.ImageItem(axisOrder="col-major")
+        self.mask_overview = pg.ImageItem(axisOrder="col-major")
+        self.mask_detail = pg.ImageItem(axisOrder="col-major")
+        lut = _lut("inferno")
+        for z, it in enumerate((self.spec_overview, self.spec_detail, self.mask_overview, self.mask_detail)):
+            it.setZValue(-20 + z)
+            self.spec_plot.addItem(it)
+            if it in (self.spec_overview, self.spec_detail):
+                it.setLookupTable(lut)
+        self.images: dict[str, spec.SpecImage | None] = {"overview": None, "detail": None}
+        self.levels = (-100.0, -20.0)
+
+        self.playheads = [pg.InfiniteLine(0, pen=pg.mkPen(QColor(255, 255, 255), width=1.5)) for _ in range(2)]
+        self.cursors = [pg.InfiniteLine(0, pen=pg.mkPen(QColor(255, 214, 10), width=1, style=Qt.PenStyle.DashLine))
+                        for _ in range(2)]
+        for plot, ph, cu in zip((self.wave_plot, self.spec_plot), self.playheads, self.cursors):
+            ph.setZValue(50)
+            cu.setZValue(49)
+            plot.addItem(ph, ignoreBounds=True)
+            plot.addItem(cu, ignoreBounds=True)
+            ph.hide()
+        self.rubber = [pg.LinearRegionItem((0, 0), movable=False,
+                                           brush=pg.mkBrush(255, 255, 255, 40),
+                                           pen=pg.mkPen(255, 255, 255, 160)) for _ in range(2)]
+        for plot, rb in zip((self.wave_plot, self.spec_plot), self.rubber):
+            rb.setZValue(40)
+            plot.addItem(rb, ignoreBounds=True)
+            rb.hide()
+
+        for vb in (self.wave_vb, self.spec_vb):
+            vb.dragged.connect(self._on_drag)
+            vb.clicked.connect(self._on_click)
+        self.wave_vb.sigXRangeChanged.connect(lambda *_: self._schedule_redraw())
+        self._redraw_timer = QTimer(self, singleShot=True, interval=0)
+        self._redraw_timer.timeout.connect(self.redraw_waveform)
+        self._view_timer = QTimer(self, singleShot=True, interval=120)
+        self._view_timer.timeout.connect(self._emit_view)
+        self.cursor_s = 0.0
+        self.spec_plot.setYRange(0, spec.N_ROWS, padding=0)
+        self.spec_vb.setLimits(yMin=0, yMax=spec.N_ROWS)
+
+    # -- data -----------------------------------------------------------------------------------
+    def clear_audio(self) -> None:
+        for c in self.curves_a + self.curves_b + self.centre_lines:
+            self.wave_plot.removeItem(c)
+        self.curves_a, self.curves_b, self.centre_lines = [], [], []
+        self.pyramid = self.processed = None
+        for it in (self.spec_overview, self.spec_detail, self.mask_overview, self.mask_detail):
+            it.clear()
+        self.images = {"overview": None, "detail": None}
+
+    def set_audio(self, pyramid: PeakPyramid) -> None:
+        self.clear_audio()
+        self.pyramid = pyramid
+        self.sr = pyramid.sr
+        self.duration = pyramid.duration
+        C = pyramid.channels
+        self.chan_axis.set_channels(C)
+        self.freq_axis.set_sr(self.sr)
+        for i in range(C):
+            off = -i * LANE
+            line = pg.InfiniteLine(off, angle=0, pen=pg.mkPen(70, 76, 90, 200))
+            self.wave_plot.addItem(line, ignoreBounds=True)
+            self.centre_lines.append(line)
+            a = pg.PlotCurveItem(pen=pg.mkPen(WAVE_A, width=1), fillLevel=off, brush=pg.mkBrush(WAVE_A),
+                                 antialias=False, skipFiniteCheck=True)
+            b = pg.PlotCurveItem(pen=pg.mkPen(WAVE_B, width=1), fillLevel=off, brush=pg.mkBrush(WAVE_B),
+                                 antialias=False, skipFiniteCheck=True)
+            b.hide()
+            self.wave_plot.addItem(a)
+            self.wave_plot.addItem(b)
+            self.curves_a.append(a)
+            self.curves_b.append(b)
+        self.wave_plot.setYRange(-(C - 1) * LANE - 1.05, 1.05, padding=0)
+        self.wave_vb.setLimits(yMin=-(C - 1) * LANE - 1.2, yMax=1.2)
+        minx = max(20.0 / self.sr, 1e-4)
+        for vb in (self.wave_vb, self.spec_vb):
+            vb.setLimits(xMin=0, xMax=self.duration, minXRange=minx)
+        self.set_cursor(0.0)
+        self.zoom_fit()
+        self._apply_ab()
+        self.redraw_waveform()
+
+    def set_processed(self, pyramid: PeakPyramid | None) -> None:
+        self.processed = pyramid
+        self._apply_ab()
+        self.redraw_waveform()
+
+    def set_ab(self, which: str) -> None:
+        self.ab = which
+        self._apply_ab()
+        self.redraw_waveform()
+        self._refresh_spec_items()
+
+    def _apply_ab(self) -> None:
+        front_b = self.ab == "B" and self.processed is not None
+        for a, b in zip(self.curves_a, self.curves_b):
+            b.setVisible(self.processed is not None)
+            if front_b:
+                a.setPen(pg.mkPen(QColor(86, 182, 255, 110), width=1))
+                a.setBrush(pg.mkBrush(QColor(86, 182, 255, 45)))
+                b.setPen(pg.mkPen(WAVE_B, width=1))
+                b.setBrush(pg.mkBrush(QColor(255, 176, 64, 200)))
+                a.setZValue(1)
+                b.setZValue(2)
+            else:
+                a.setPen(pg.mkPen(WAVE_A, width=1))
+                a.setBrush(pg.mkBrush(QColor(86, 182, 255, 200)))
+                b.setPen(pg.mkPen(QColor(255, 176, 64, 150), width=1))
+                b.setBrush(pg.mkBrush(QColor(255, 176, 64, 0)))
+                a.setZValue(1)
+                b.setZValue(2)
+
+    def visible_range(self) -> tuple[float, float]:
+        (x0, x1), _ = self.wave_vb.viewRange()
+        return float(x0), float(x1)
+
+    def plot_width_px(self) -> int:
+        return max(16, int(self.wave_vb.width()))
+
+    def _schedule_redraw(self) -> None:
+        if not hasattr(self, "_view_timer"):  # resize during construction
+            return
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+        self._view_timer.start()
+
+    def redraw_waveform(self) -> None:
+        if self.pyramid is None:
+            return
+        t0, t1 = self.visible_range()
+        w = self.plot_width_px()
+        x, y, raw = self.pyramid.envelope(t0, t1, w)
+        for i, c in enumerate(self.curves_a):
+            c.setData(x, y[i] - i * LANE)
+            c.setFillLevel(None if raw else -i * LANE)
+        if self.processed is not None:
+            xb, yb, rawb = self.processed.envelope(t0, t1, w)
+            for i, c in enumerate(self.curves_b):
+                c.setData(xb, yb[i] - i * LANE)
+                c.setFillLevel(None if rawb else -i * LANE)
+
+    def _emit_view(self) -> None:
+        if self.pyramid is not None:
+            t0, t1 = self.visible_range()
+            self.viewChanged.emit(t0, t1, self.plot_width_px())
+
+    def resizeEvent(self, ev):  # noqa: N802
+        super().resizeEvent(ev)
+        self._schedule_redraw()
+
+    # -- spectrogram ----------------------------------------------------------------------------
+    def set_levels(self, lo: float, hi: float) -> None:
+        self.levels = (lo, hi)
+        self._refresh_spec_items()
+
+    def set_spec_image(self, kind: str, img: spec.SpecImage | None) -> None:
+        """kind is 'overview' (whole file) or 'detail' (the visible span at finer resolution)."""
+        self.images[kind] = img
+        self._refresh_spec_items()
+
+    def set_show_mask(self, on: bool) -> None:
+        self.show_mask = on
+        self._refresh_spec_items()
+
+    def _refresh_spec_items(self) -> None:
+        pairs = (("overview", self.spec_overview, self.mask_overview), ("detail", self.spec_detail, self.mask_detail))
+        for kind, item, mitem in pairs:
+            img = self.images.get(kind)
+            if img is None:
+                item.clear()
+                mitem.clear()
+                continue
+            data = img.processed_db if (self.ab == "B" and img.processed_db is not None) else img.db
+            item.setImage(data, levels=self.levels, autoLevels=False)
+            rect = QRectF(img.t0, 0, max(img.t1 - img.t0, 1e-6), spec.N_ROWS)
+            item.setRect(rect)
+            if img.mask is not None and self.show_mask:
+                removed = 1.0 - img.mask
+                rgba = np.zeros(img.mask.shape + (4,), dtype=np.ubyte)
+                rgba[..., 0], rgba[..., 1], rgba[..., 2] = 40, 230, 255
+                rgba[..., 3] = np.clip(removed * 210, 0, 210).astype(np.ubyte)
+                mitem.setImage(rgba, autoLevels=False)
+                mitem.setRect(rect)
+                mitem.show()
+            else:
+                mitem.clear()
+
+    # -- navigation -----------------------------------------------------------------------------
+    def zoom_fit(self) -> None:
+        if self.duration > 0:
+            self.wave_plot.setXRange(0, self.duration, padding=0)
+
+    def zoom_to(self, t0: float, t1: float, margin: float = 0.08) -> None:
+        if t1 > t0:
+            pad = (t1 - t0) * margin
+            self.wave_plot.setXRange(max(0.0, t0 - pad), min(self.duration, t1 + pad), padding=0)
+
+    def zoom_by(self, factor: float, centre: float | None = None) -> None:
+        t0, t1 = self.visible_range()
+        c = (t0 + t1) / 2 if centre is None else centre
+        self.wave_vb.scaleBy(x=factor, center=QPointF(c, 0))
+
+    def scroll_to_show(self, t: float) -> None:
+        t0, t1 = self.visible_range()
+        if t < t0 or t > t1:
+            w = t1 - t0
+            nt0 = max(0.0, min(t - 0.05 * w, self.duration - w))
+            self.wave_plot.setXRange(nt0, nt0 + w, padding=0)
+
+    # -- cursor, playhead, drawing --------------------------------------------------------------
+    def set_cursor(self, t: float) -> None:
+        self.cursor_s = max(0.0, min(float(t), self.duration))
+        for c in self.cursors:
+            c.setValue(self.cursor_s)
+
+    def set_playhead(self, t: float | None) -> None:
+        for p in self.playheads:
+            if t is None:
+                p.hide()
+            else:
+                p.setValue(t)
+                p.show()
+
+    def _on_click(self, t: float) -> None:
+        if self.pyramid is None:
+            return
+        self.set_cursor(t)
+        self.cursorMoved.emit(self.cursor_s)
+
+    def _on_drag(self, t0: float, t1: float, finished: bool) -> None:
+        if self.pyramid is None:
+            return
+        t0, t1 = max(0.0, t0), min(self.duration, t1)
+        for rb in self.rubber:
+            rb.setRegion((t0, t1))
+            rb.setVisible(not finished)
+        if finished:
+            px = (self.visible_range()[1] - self.visible_range()[0]) / self.plot_width_px()
+            if t1 - t0 >= self._min_drag_px * px:
+                self.regionDrawn.emit(t0, t1)
