@@ -1,0 +1,52 @@
+"""Fixtures for the desktop tests: an isolated settings file, a window wired to the tiny model, audio files."""
+from __future__ import annotations
+
+import pytest
+
+from core import audio as audio_io
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from textsep_desktop.settings import Settings
+
+    return Settings(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def make_window(qtbot, settings, tiny_separator, monkeypatch):
+    """Factory for a shown MainWindow using the tiny test model (no real checkpoint needed)."""
+    from textsep_desktop.app import setup_app
+    from textsep_desktop.main_window import MainWindow
+
+    def make(separator=tiny_separator, **kw):
+        from PySide6.QtWidgets import QApplication
+
+        setup_app(QApplication.instance())
+        w = MainWindow(settings, confirm_discard=False, **kw)
+        qtbot.addWidget(w)
+        if separator is not None:
+            w.models.set_separator(separator)
+            # the model is "loaded", so no checkpoint file is needed
+            monkeypatch.setattr(w.models, "checkpoint_problem", lambda: None)
+        w.resize(1280, 800)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+
+    return make
+
+
+@pytest.fixture
+def wav_file(tmp_path, noise_audio):
+    """Factory: write a PCM_16 WAV of deterministic noise and return its path."""
+
+    def make(name="clip.wav", seconds=3.0, sr=44100, channels=2, seed=0, subtype="PCM_16"):
+        x = noise_audio(seconds, sr, channels, seed)
+        p = tmp_path / name
+        audio_io.save(x, p, sr, subtype)
+        return p
+
+    return make
+
+
