@@ -31,8 +31,8 @@ from core.data.corpus import SR, Corpus, read_clip
 from core.edits import DEFAULT_FADE_MS, MODES, EditError, Region
 
 REQUIRED = ("case_id", "mix", "target", "prompt", "mode", "start_s", "end_s")
-GENERATED_EXTRA = ("label", "interferer_label", "wording", "snr_db", "wrong_prompt", "target_clip",
-                   "interferer_clips")
+GENERATED_EXTRA = ("label", "interferer_label", "wording", "snr_db", "wrong_prompt", "target_start_s",
+                   "target_end_s", "target_clip", "interferer_clips")
 SPEECH_PAIR = ("female_speech", "male_speech")
 
 
@@ -273,14 +273,16 @@ def make_cases(corpus: Corpus, out_dir, n: int = 200, seed: int = 0, *, mix_s=(6
       clip (a loud excerpt if longer than the window, with 10 ms edge fades) sits inside the window, at
       least 0.1 s from its edges when it fits; it is zero outside the window. The interferer (clips of
       its class laid end to end with 50 ms crossfades) spans the whole mix.
-    * SNR uniform in `snr_db`, measured over the samples where the target clip lies:
-      10 log10(sum t^2 / sum i^2) on that span. The mix is scaled (with the target) to a peak of 0.9.
+    * SNR uniform in `snr_db`, measured over the samples where the target clip lies (target_start_s to
+      target_end_s): 10 log10(sum t^2 / sum i^2) on that span. The mix is scaled (with the target) to a
+      peak of 0.9.
     * Mode alternates keep/remove over the (shuffled) list; wording alternates every two cases between
       "seen" (a random paraphrase from corpus.train_prompts) and "unseen" (corpus.unseen_prompt; "seen"
       when the class has no held-out paraphrase).
     * wrong_prompt: a paraphrase of the INTERFERER's class (same seen/unseen kind), for the check that
       prompting the other source scores clearly worse.
-    Extra columns: label, interferer_label, wording, snr_db, wrong_prompt, target_clip, interferer_clips.
+    Extra columns: label, interferer_label, wording, snr_db, wrong_prompt, target_start_s, target_end_s,
+    target_clip, interferer_clips.
     """
     if n < 1:
         raise CaseError("n must be at least 1")
@@ -347,7 +349,8 @@ def make_cases(corpus: Corpus, out_dir, n: int = 200, seed: int = 0, *, mix_s=(6
         used = list(dict.fromkeys(_rel(i_clips[j].path, corpus.root) for j in used_idx))
         cases.append(Case(cid, mix_p, tgt_p, prompt, mode, a / SR, (a + n_win) / SR, {
             "label": t_label, "interferer_label": i_label, "wording": wording, "snr_db": f"{snr:.2f}",
-            "wrong_prompt": wrong, "target_clip": _rel(t_clip.path, corpus.root),
+            "wrong_prompt": wrong, "target_start_s": _fmt(t_off / SR),
+            "target_end_s": _fmt((t_off + len(t)) / SR), "target_clip": _rel(t_clip.path, corpus.root),
             "interferer_clips": "|".join(used)}))
     write_cases(csv_path, cases)
     return read_cases(csv_path)

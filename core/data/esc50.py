@@ -95,8 +95,10 @@ def load_esc50(root, train_folds=(1, 2, 3, 4), val_folds=(5,), *, probe: bool = 
     meta = root / META
     if not meta.is_file():
         hint = ""
-        if (root / "ESC-50-master" / META).is_file():
-            hint = f" (did you mean {root / 'ESC-50-master'}?)"
+        if root.is_dir():  # the usual slip: pointing at the folder the archive was unpacked into
+            inner = sorted(d for d in root.iterdir() if d.is_dir() and (d / META).is_file())
+            if inner:
+                hint = f" (did you mean {inner[0]}?)"
         raise DatasetError(f"{root} is not an ESC-50 folder: {META} not found{hint}")
     if not (root / "audio").is_dir():
         raise DatasetError(f"{root} is not an ESC-50 folder: no audio/ directory beside meta/")
