@@ -21,16 +21,23 @@ class PeakPyramid:
         self.channels, self.n = x.shape
         self.levels: list[tuple[int, np.ndarray, np.ndarray]] = []  # (block, mins [C, nb], maxs [C, nb])
         nb = self.n // BASE
-        if nb >= 1:
+        tail = self.n - nb * BASE
+        if nb >= 1 or tail:
             body = x[:, : nb * BASE].reshape(self.channels, nb, BASE)
-            mins, maxs = body.min(axis=2), body.max(axis=2)
-            mins, maxs = mins.astype(np.float32), maxs.astype(np.float32)
+            mins, maxs = body.min(axis=2).astype(np.float32), body.max(axis=2).astype(np.float32)
+            if tail:  # the last, partial block
+                mins = np.concatenate([mins, x[:, nb * BASE:].min(axis=1, keepdims=True).astype(np.float32)], 1)
+                maxs = np.concatenate([maxs, x[:, nb * BASE:].max(axis=1, keepdims=True).astype(np.float32)], 1)
             block = BASE
             self.levels.append((block, mins, maxs))
             while mins.shape[1] >= FACTOR * 256:
-                m = mins.shape[1] // FACTOR
-                mins = mins[:, : m * FACTOR].reshape(self.channels, m, FACTOR).min(axis=2)
-                maxs = maxs[:, : m * FACTOR].reshape(self.channels, m, FACTOR).max(axis=2)
+                m = -(-mins.shape[1] // FACTOR)
+                pad = m * FACTOR - mins.shape[1]
+                if pad:  # repeat the edge so the partial group keeps its true extremes
+                    mins = np.concatenate([mins, np.repeat(mins[:, -1:], pad, 1)], 1)
+                    maxs = np.concatenate([maxs, np.repeat(maxs[:, -1:], pad, 1)], 1)
+                mins = mins.reshape(self.channels, m, FACTOR).min(axis=2)
+                maxs = maxs.reshape(self.channels, m, FACTOR).max(axis=2)
                 block *= FACTOR
                 self.levels.append((block, mins, maxs))
 
@@ -60,15 +67,28 @@ class PeakPyramid:
                 level = (blk, mins, maxs)
         if level is None:
             # zoomed in: reduce the visible slice directly (it holds < width * BASE * 2 samples)
-            blk = max(1, int(spp // 2))
-            nb = (b - a) // blk
-            seg = np.asarray(self.samples[:, a: a + nb * blk], dtype=np.float32).reshape(self.channels, nb, blk)
+            blk = max(1, int(np.ceil(spp / 2)))
+            nb = -(-(b - a) // blk)
+            seg = np.asarray(self.samples[:, a:b], dtype=np.float32)
+            if nb * blk > b - a:  # repeat the last sample to fill the partial block
+                seg = np.concatenate([seg, np.repeat(seg[:, -1:], nb * blk - (b - a), 1)], 1)
+            seg = seg.reshape(self.channels, nb, blk)
             mins, maxs, start = seg.min(axis=2), seg.max(axis=2), a
         else:
             blk, lmins, lmaxs = level
             i0, i1 = a // blk, min(lmins.shape[1], b // blk + 1)
             mins, maxs, start = lmins[:, i0:i1], lmaxs[:, i0:i1], i0 * blk
-            nb = i1 - i0
+            g = max(1, int(spp / 2 // blk))  # merge groups of g blocks: about 2 blocks per pixel
+            if g > 1:
+                m = -(-mins.shape[1] // g)
+                pad = m * g - mins.shape[1]
+                if pad:
+                    mins = np.concatenate([mins, np.repeat(mins[:, -1:], pad, 1)], 1)
+                    maxs = np.concatenate([maxs, np.repeat(maxs[:, -1:], pad, 1)], 1)
+                mins = mins.reshape(self.channels, m, g).min(axis=2)
+                maxs = maxs.reshape(self.channels, m, g).max(axis=2)
+                blk *= g
+            nb = mins.shape[1]
         x = (start + (np.arange(nb) + 0.5) * blk) / self.sr
         xx = np.repeat(x, 2)
         yy = np.empty((self.channels, 2 * nb), dtype=np.float32)
