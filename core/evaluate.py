@@ -327,7 +327,8 @@ def summarize(rows: list[dict], unavailable: dict[str, str] | None = None, *,
     md += ["## All cases", "", _table(["method", "n", "SI-SDR", "SI-SDRi", "SDR", "SDRi", "outside max |Δ|",
                                         "outside L2 (mean)", "CLAP sim", "errors"], body), "",
            ("Outside max |Δ| must be exactly 0 for every gated method (all but no-gate; the mixture is 0 "
-            "trivially)."), ""]
+            "trivially). CLAP sim is the similarity of the output window to the case's prompt: higher is "
+            "better for keep, lower for remove."), ""]
 
     def split_table(by: str, key: Callable[[dict], str], groups: list[str], heading: str,
                     metric: str = "si_sdri"):

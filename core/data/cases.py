@@ -292,7 +292,8 @@ def make_cases(corpus: Corpus, out_dir, n: int = 200, seed: int = 0, *, mix_s=(6
     out_dir = Path(out_dir)
     csv_path = out_dir / "cases.csv"
     if csv_path.exists() and not overwrite:
-        raise CaseError(f"{csv_path} already exists; choose another folder or pass overwrite=True")
+        raise CaseError(f"{csv_path} already exists; choose another folder, evaluate it with --cases, or "
+                        "replace it (--overwrite / overwrite=True)")
     (out_dir / "audio").mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     pairs, by_label = _plan(corpus, n, rng, gender_pairs)
