@@ -8,7 +8,46 @@ from PySide6.QtWidgets import QApplication
 from textsep_desktop import theme
 
 
+_NONE_GUARD: str | None = None
+
+
+def guard_none_refcount() -> str | None:
+    """Work around a PySide6 6.12.0 refcount bug on Python < 3.12 (returns a note when applied).
+
+    With PySide6-Essentials 6.12.0 on Python 3.11 every call of a void-returning binding (QPainter.drawLine,
+    QWidget.update, QObject.setObjectName, ...) releases one reference to None that it never took (and some
+    paths do the same to True/False; PySide6 6.11.3 does not). None is
+    immortal only from Python 3.12 on; here its count falls with every repaint until the interpreter aborts
+    with "none_dealloc: deallocating None" (a bare pyqtgraph PlotWidget dies after a few hundred repaints).
+    We probe for the bug and, only if present, give None, True and False a very large reference count -- what Python 3.12
+    does by design -- so a long editing session cannot crash. The real fix is another PySide6 version.
+    """
+    global _NONE_GUARD
+    if _NONE_GUARD is not None or sys.version_info >= (3, 12):
+        return _NONE_GUARD
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(64):
+        probe.setObjectName("probe")
+    leaked = before - sys.getrefcount(None)
+    if leaked <= 0:
+        _NONE_GUARD = ""
+        return _NONE_GUARD
+    import ctypes
+
+    import PySide6
+
+    for singleton in (None, True, False):  # True/False leak too (seen via virtual overrides returning bool)
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+    _NONE_GUARD = (f"PySide6 {PySide6.__version__} leaks references to None on Python "
+                   f"{sys.version_info.major}.{sys.version_info.minor}; guard applied")
+    return _NONE_GUARD
+
+
 def create_app(argv: list[str] | None = None) -> QApplication:
+    guard_none_refcount()
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -19,6 +58,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 def setup_app(app: QApplication) -> None:
     import pyqtgraph as pg
 
+    guard_none_refcount()
     from textsep_desktop.icons import app_icon
 
     app.setApplicationName("TextSep")

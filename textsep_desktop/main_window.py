@@ -448,13 +448,12 @@ class MainWindow(QMainWindow):
             return None
 
         def job(progress, cancel):
-            from core import audio as audio_io
+            from textsep_desktop.loader import load_for_editing
 
-            progress(0.1, f"Reading {path.name}…")
-            audio = audio_io.load(path)
+            audio = load_for_editing(path, progress, cancel)
             progress(0.6, "Drawing…")
             pyr = PeakPyramid(audio.samples, audio.sr)
-            mono = audio.mono()
+            mono = PeakPyramid.mono(audio.samples)
             return audio, pyr, mono
 
         def failed(exc, tb):
@@ -706,7 +705,7 @@ class MainWindow(QMainWindow):
             out = sep.separate(samples, sr, regions, progress=progress, cancel=cancel)
             warnings = list(getattr(getattr(sep, "last_report", None), "warnings", []) or [])
             pyr = PeakPyramid(out, sr)
-            mono = out.mean(axis=0, dtype=np.float64).astype(np.float32)
+            mono = PeakPyramid.mono(out)
             return out, pyr, mono, tuple(regions), warnings
 
         return self._start_busy("Preview", job, lambda res, d=doc: self._preview_done(d, *res),
@@ -792,7 +791,7 @@ class MainWindow(QMainWindow):
                 sep = models.get(progress)
                 out = sep.separate(samples, sr, list(current), progress=lambda f, m: progress(0.9 * f, m),
                                    cancel=cancel)
-                fresh = (out, PeakPyramid(out, sr), out.mean(axis=0, dtype=np.float64).astype(np.float32), current)
+                fresh = (out, PeakPyramid(out, sr), PeakPyramid.mono(out), current)
             elif out is None:
                 out = samples  # no regions: an exact copy in the chosen format
             progress(0.95, f"Writing {path.name}…")

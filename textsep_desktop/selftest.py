@@ -84,7 +84,12 @@ def run(log=None) -> int:
     except SelfTestError as exc:
         log(f"  FAIL {exc}")
         if os.environ.get("TEXTSEP_DEBUG") and exc.__cause__ is not None:
-            traceback.print_exception(exc.__cause__)
+            log("".join(traceback.format_exception(exc.__cause__)).rstrip())
+        log("SELF-TEST FAILED")
+        return 1
+    except Exception as exc:  # a bug or a broken bundle (e.g. a module left out): say so, with the traceback
+        log(f"  FAIL unexpected {type(exc).__name__}: {exc}")
+        log("".join(traceback.format_exception(exc)).rstrip())
         log("SELF-TEST FAILED")
         return 1
     log(f"SELF-TEST PASSED in {time.perf_counter() - t_start:.1f} s")
@@ -92,10 +97,16 @@ def run(log=None) -> int:
 
 
 def _run_checks(log) -> None:
-    from core import audio as audio_io
-    from core.edits import Region
-    from core.paths import resource
-    from core.separate import Separator
+    def imports():
+        from core import audio as audio_io
+        from core.edits import Region
+        from core.paths import resource
+        from core.separate import Separator
+
+        return audio_io, Region, resource, Separator
+
+    # A module missing from a frozen bundle shows up here, named, instead of as a crash.
+    audio_io, Region, resource, Separator = _step("import engine (torch, soundfile, soxr)", imports, log)
 
     ckpt = checkpoint_path()
     source = f"${ENV_CHECKPOINT}" if os.environ.get(ENV_CHECKPOINT) else "shipped"

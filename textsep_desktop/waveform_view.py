@@ -219,10 +219,10 @@ class WaveformView(pg.GraphicsLayoutWidget):
             line = pg.InfiniteLine(off, angle=0, pen=pg.mkPen(70, 76, 90, 200))
             self.wave_plot.addItem(line, ignoreBounds=True)
             self.centre_lines.append(line)
-            a = pg.PlotCurveItem(pen=pg.mkPen(WAVE_A, width=1), fillLevel=off, brush=pg.mkBrush(WAVE_A),
-                                 antialias=False, skipFiniteCheck=True)
-            b = pg.PlotCurveItem(pen=pg.mkPen(WAVE_B, width=1), fillLevel=off, brush=pg.mkBrush(WAVE_B),
-                                 antialias=False, skipFiniteCheck=True)
+            # No fillLevel: pyqtgraph 0.14's fill-path code crashed the interpreter (refcount error) on
+            # repeated repaints here; at ~2 min/max pairs per pixel the zig-zag line is a solid envelope.
+            a = pg.PlotCurveItem(pen=pg.mkPen(WAVE_A, width=1), antialias=False, skipFiniteCheck=True)
+            b = pg.PlotCurveItem(pen=pg.mkPen(WAVE_B, width=1), antialias=False, skipFiniteCheck=True)
             b.hide()
             self.wave_plot.addItem(a)
             self.wave_plot.addItem(b)
@@ -253,20 +253,14 @@ class WaveformView(pg.GraphicsLayoutWidget):
         front_b = self.ab == "B" and self.processed is not None
         for a, b in zip(self.curves_a, self.curves_b):
             b.setVisible(self.processed is not None)
-            if front_b:
-                a.setPen(pg.mkPen(QColor(86, 182, 255, 110), width=1))
-                a.setBrush(pg.mkBrush(QColor(86, 182, 255, 45)))
+            if front_b:  # processed in front, original as a dim ghost behind it
+                a.setPen(pg.mkPen(QColor(86, 182, 255, 70), width=1))
                 b.setPen(pg.mkPen(WAVE_B, width=1))
-                b.setBrush(pg.mkBrush(QColor(255, 176, 64, 200)))
-                a.setZValue(1)
-                b.setZValue(2)
-            else:
+            else:  # original in front, processed as a thin outline
                 a.setPen(pg.mkPen(WAVE_A, width=1))
-                a.setBrush(pg.mkBrush(QColor(86, 182, 255, 200)))
-                b.setPen(pg.mkPen(QColor(255, 176, 64, 150), width=1))
-                b.setBrush(pg.mkBrush(QColor(255, 176, 64, 0)))
-                a.setZValue(1)
-                b.setZValue(2)
+                b.setPen(pg.mkPen(QColor(255, 176, 64, 110), width=1))
+            a.setZValue(2 if not front_b else 1)
+            b.setZValue(1 if not front_b else 2)
 
     def visible_range(self) -> tuple[float, float]:
         (x0, x1), _ = self.wave_vb.viewRange()
@@ -290,12 +284,10 @@ class WaveformView(pg.GraphicsLayoutWidget):
         x, y, raw = self.pyramid.envelope(t0, t1, w)
         for i, c in enumerate(self.curves_a):
             c.setData(x, y[i] - i * LANE)
-            c.setFillLevel(None if raw else -i * LANE)
         if self.processed is not None:
-            xb, yb, rawb = self.processed.envelope(t0, t1, w)
+            xb, yb, _raw = self.processed.envelope(t0, t1, w)
             for i, c in enumerate(self.curves_b):
                 c.setData(xb, yb[i] - i * LANE)
-                c.setFillLevel(None if rawb else -i * LANE)
 
     def _emit_view(self) -> None:
         if self.pyramid is not None:

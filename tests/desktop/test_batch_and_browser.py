@@ -130,3 +130,29 @@ def test_peak_envelope_matches_brute_force(n):
         assert np.all(ys.max(axis=1) >= seg.max(axis=1)) and np.all(ys.min(axis=1) <= seg.min(axis=1))
         assert np.all(np.isin(ys, x))
         assert np.all(np.diff(xs) >= 0) and xs[0] >= t0 - 1 and xs[-1] <= t1 + 1
+
+
+def test_none_refcount_guard_keeps_long_sessions_alive(qapp):
+    """PySide6 6.12.0 on Python 3.11 drops a None reference per void call; the app must survive many repaints."""
+    import sys
+
+    from textsep_desktop.app import guard_none_refcount
+    from textsep_desktop.peaks import PeakPyramid
+    from textsep_desktop.waveform_view import WaveformView
+
+    guard_none_refcount()
+    v = WaveformView()
+    v.resize(600, 300)
+    v.show()
+    v.set_audio(PeakPyramid(np.random.default_rng(0).standard_normal((2, 50_000)).astype(np.float32), 8000))
+    start = sys.getrefcount(None)
+    for k in range(400):  # about what crashed a bare PlotWidget without the guard
+        v.wave_plot.setXRange(0, 6.0 - k * 0.01, padding=0)
+        v.redraw_waveform()
+        v.repaint()
+    lost = start - sys.getrefcount(None)
+    for singleton in (None, True, False):
+        assert sys.getrefcount(singleton) > 1 << 20, f"{singleton}'s reference count is low: the interpreter may abort"
+    if lost > 0:  # the binding bug is present here: the guard must be what keeps us alive
+        assert sys.version_info < (3, 12)
+    v.close()
