@@ -110,12 +110,23 @@ def test_spec_app_settings(spec_run):
     assert all(Path(h).is_file() for h in akw["runtime_hooks"])
     for mod in ("msclap", "torchaudio", "librosa", "numba", "llvmlite", "tkinter", "matplotlib", "IPython"):
         assert mod in akw["excludes"]
-    for needed in ("sympy", "PySide6.QtOpenGL", "PySide6.QtSvg", "torch", "transformers", "soundfile"):
+    for needed in ("sympy", "PySide6.QtOpenGL", "PySide6.QtSvg", "torch", "transformers", "soundfile",
+                   "torch.testing._internal"):  # each of these is imported when the app starts or edits
         assert needed not in akw["excludes"]
     _, ekw = rec.calls["EXE"][0]
     assert ekw["name"] == "TextSep" and ekw["console"] is False and ekw["exclude_binaries"] is True
     _, ckw = rec.calls["COLLECT"][0]
     assert ckw["name"] == "TextSep"
+
+
+def test_spec_drops_torch_test_binaries(spec_run):
+    _, ns = spec_run
+    dropped = ns["dropped"]
+    for dest in ("torch/test/Dict_test", "torch/bin/protoc", "torch/include/ATen/ATen.h", "torch/share/cmake/x"):
+        assert dropped(dest) and dropped(dest.replace("/", "\\")) == (os.sep == "\\")
+    for dest in ("torch/lib/libtorch_cpu.so", "torch/testing/_internal/common_utils.py", "torch/_C.so",
+                 "minilm/config.json", "checkpoints/textsep_unet.pth", "torch/bin"):
+        assert not dropped(dest)
 
 
 def test_spec_linux_installs_desktop_entry(tmp_path, monkeypatch, tiny_checkpoint):
@@ -155,6 +166,8 @@ def test_spec_macos_app_bundle(tmp_path, monkeypatch, tiny_checkpoint):
     plist = bkw["info_plist"]
     assert plist["NSHighResolutionCapable"] is True
     assert plist["CFBundleShortVersionString"] == ns["VERSION"]
+    major, minor = (int(x) for x in plist["LSMinimumSystemVersion"].split("."))
+    assert major >= 12
     doc = plist["CFBundleDocumentTypes"][0]
     assert "public.audio" in doc["LSItemContentTypes"] and "wav" in doc["CFBundleTypeExtensions"]
     plistlib.dumps(plist)  # serialisable as an Info.plist
@@ -303,6 +316,27 @@ def test_selftest_fails_cleanly_on_corrupt_checkpoint(monkeypatch, tmp_path):
 def test_selftest_fails_cleanly_on_missing_checkpoint(monkeypatch, tmp_path):
     rc, out = _run_selftest(monkeypatch, tmp_path / "absent.pth")
     assert rc == 1 and "checkpoint not found" in out and "absent.pth" in out
+
+
+def test_selftest_reports_a_broken_install(monkeypatch, tiny_checkpoint):
+    """A module that cannot be imported (as in a bundle that left it out) is a FAIL line, not a crash."""
+    import builtins
+
+    from textsep_desktop import selftest
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "core.separate":
+            raise ModuleNotFoundError("No module named 'torch.testing._internal'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setenv("TEXTSEP_CHECKPOINT", str(tiny_checkpoint))
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    lines: list[str] = []
+    assert selftest.run(log=lines.append) == 1
+    out = "\n".join(lines)
+    assert "FAIL import engine" in out and "torch.testing._internal" in out and "SELF-TEST FAILED" in out
 
 
 def test_selftest_log_file(monkeypatch, tmp_path, tiny_checkpoint):
