@@ -1,0 +1,197 @@
+"""Apply one edit to every audio file in a folder (CLI `textsep batch` and the desktop batch dialog).
+
+One bad file never stops the run: each failure is recorded with its reason and the rest go on. Nothing
+is ever overwritten without overwrite=True, and an input file is never overwritten at all. Windows
+running past a shorter file's end are clipped with a warning; a window wholly past the end fails that
+file only.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Union
+
+from core import audio as audio_io
+from core.edits import DEFAULT_FADE_MS, EditError, EditSpec, Region, clip_regions
+
+
+class BatchError(ValueError):
+    """The batch as a whole cannot run (bad folders, name collisions); the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class WholeFile:
+    """An edit covering each file from start to end, whatever its length."""
+
+    prompt: str
+    mode: str = "keep"
+    fade_ms: float = DEFAULT_FADE_MS
+
+    def __post_init__(self):
+        Region(0.0, 1.0, self.prompt, self.mode, self.fade_ms)  # same validation as any region
+
+    def regions(self, duration_s: float) -> list[Region]:
+        return [Region(0.0, duration_s, self.prompt, self.mode, self.fade_ms)]
+
+
+EditSource = Union[list, tuple, EditSpec, WholeFile, Callable[[audio_io.AudioInfo], list]]
+
+
+@dataclass
+class FileResult:
+    input: Path
+    output: Path | None
+    status: str  # "written", "skipped", "failed", "cancelled"
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchReport:
+    results: list[FileResult] = field(default_factory=list)
+    cancelled: bool = False
+
+    def _with(self, status):
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def written(self) -> list[FileResult]:
+        return self._with("written")
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        return self._with("skipped")
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return self._with("failed")
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.cancelled
+
+    def summary(self) -> str:
+        """Human-readable account: counts, then every skip, failure and warning with its reason."""
+        lines = [f"{len(self.written)} written, {len(self.skipped)} skipped, {len(self.failed)} failed"
+                 + (", cancelled" if self.cancelled else "")]
+        for r in self.skipped:
+            lines.append(f"  skipped {r.input}: {r.reason}")
+        for r in self.failed:
+            lines.append(f"  FAILED  {r.input}: {r.reason}")
+        for r in self.results:
+            for w in r.warnings:
+                lines.append(f"  warning {r.input.name}: {w}")
+        return "\n".join(lines)
+
+
+def _regions_for(source: EditSource, info: audio_io.AudioInfo) -> list[Region]:
+    if isinstance(source, WholeFile):
+        return source.regions(info.duration)
+    if isinstance(source, EditSpec):
+        return source.active()
+    if isinstance(source, (list, tuple)):
+        return [r for r in source if r.enabled]
+    if callable(source):
+        return list(source(info))
+    raise TypeError(f"Unsupported edit source {type(source).__name__}")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def plan_outputs(input_dir, output_dir, *, recursive: bool = False, suffix: str = "") -> list[tuple[Path, Path]]:
+    """(input, output) pairs: output keeps the relative path and extension, with `suffix` before it.
+
+    Raises BatchError for a missing input folder or when outputs would take the inputs' own names.
+    """
+    input_dir, output_dir = Path(input_dir), Path(output_dir)
+    if not input_dir.is_dir():
+        raise BatchError(f"Input folder not found: {input_dir}")
+    if output_dir.exists() and not output_dir.is_dir():
+        raise BatchError(f"Output path {output_dir} exists and is not a folder")
+    same = output_dir.exists() and os.path.samefile(input_dir, output_dir)
+    if same and not suffix:
+        raise BatchError("The output folder is the input folder: the outputs would take the inputs' names. "
+                         "Choose another output folder or give a suffix")
+    files = audio_io.list_audio_files(input_dir, recursive)
+    if recursive and not same and _inside(output_dir, input_dir):
+        files = [f for f in files if not _inside(f, output_dir)]  # earlier outputs are not new inputs
+    pairs = []
+    for f in files:
+        rel = f.relative_to(input_dir)
+        pairs.append((f, output_dir / rel.parent / f"{rel.stem}{suffix}{rel.suffix}"))
+    return pairs
+
+
+def run_batch(separator, input_dir, output_dir, regions_or_spec: EditSource, *, overwrite: bool = False,
+              progress: Callable[[float, str], None] | None = None,
+              cancel: threading.Event | Callable[[], bool] | None = None,
+              recursive: bool = False, suffix: str = "") -> BatchReport:
+    """Apply the same edit to every audio file in input_dir, writing to output_dir.
+
+    regions_or_spec: a list of Regions, an EditSpec, a WholeFile, or a callable(AudioInfo) -> regions.
+    progress(fraction, message) covers the whole batch. Setting `cancel` stops after the current chunk;
+    the file in progress is not written and the report says cancelled=True. Per-file problems are
+    recorded in the report, never raised; BatchError is raised only when the batch cannot start.
+    """
+    from core.separate import Cancelled
+
+    pairs = plan_outputs(input_dir, output_dir, recursive=recursive, suffix=suffix)
+    output_dir = Path(output_dir)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"Cannot create the output folder {output_dir}: {exc.strerror or exc}") from exc
+    if not os.access(output_dir, os.W_OK):
+        raise BatchError(f"The output folder {output_dir} is not writable")
+    inputs = {p.resolve() for p, _ in pairs}
+    report = BatchReport()
+    n = max(1, len(pairs))
+    planned: set[Path] = set()
+
+    for i, (src, dst) in enumerate(pairs):
+        def sub(frac, msg, i=i, src=src):
+            if progress:
+                progress(min(1.0, (i + frac) / n), f"{src.name} ({i + 1}/{len(pairs)}): {msg}")
+
+        if progress:
+            progress(i / n, f"{src.name} ({i + 1}/{len(pairs)})")
+        res = FileResult(src, dst, "failed")
+        report.results.append(res)
+        if dst.resolve() in inputs:
+            res.status, res.reason = "skipped", f"the output {dst} is one of the input files"
+            continue
+        if dst.resolve() in planned:
+            res.reason = f"another input already writes {dst}"
+            continue
+        planned.add(dst.resolve())
+        if dst.exists() and not overwrite:
+            res.status, res.reason = "skipped", f"{dst} already exists"
+            continue
+        try:
+            info = audio_io.info(src)
+            regions, res.warnings = clip_regions(_regions_for(regions_or_spec, info), info.duration)
+            if not regions:
+                raise EditError("No enabled regions to apply")
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            report_ = separator.separate_file(src, dst, regions, overwrite=overwrite, progress=sub, cancel=cancel)
+            res.warnings += [w for w in report_.warnings if w not in res.warnings]
+            res.status = "written"
+        except Cancelled:
+            res.status, res.reason = "cancelled", "cancelled before it was written"
+            report.cancelled = True
+            break
+        except (audio_io.AudioError, EditError) as exc:
+            res.reason = str(exc)
+        except Exception as exc:  # a bug or resource problem with one file must not lose the others
+            res.reason = f"{type(exc).__name__}: {exc}"
+    if progress and not report.cancelled:
+        progress(1.0, f"Done: {len(report.written)} written, {len(report.failed)} failed")
+    return report

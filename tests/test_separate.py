@@ -1,0 +1,241 @@
+"""Separator behaviour: chunking, cancellation, progress, region composition, clipping, streaming."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import soundfile as sf
+import torch
+
+from core import audio as audio_io
+from core.edits import EditError, Region
+from core.separate import Cancelled, Mask, Separator, apply_mask
+from core.spectral import stft
+
+SR16 = 16000
+
+
+class LocalGate:
+    """A deterministic, content-dependent estimator that only looks at each frame (a spectral gate).
+
+    Its mask differs per bin and frame, so misplaced chunks or wrong crossfade weights show up, yet a
+    chunked run must agree with an unchunked one away from STFT edge effects.
+    """
+
+    name = "local-gate"
+
+    def __init__(self):
+        self.calls: list[int] = []
+
+    def predict(self, mono16, prompt):
+        self.calls.append(len(mono16))
+        mag = stft(torch.from_numpy(np.asarray(mono16, dtype=np.float32)), 1024, 256).abs()
+        p = mag.pow(2)
+        values = p / (p + 1e-3)
+        if "invert" in prompt:
+            values = 1 - values
+        return Mask(values, np.linspace(0, SR16 / 2, 513), 256 / SR16)
+
+
+def tone_noise(seconds, sr, channels=2, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * sr)) / sr
+    x = 0.05 * rng.standard_normal((channels, t.size)) + 0.3 * np.sin(2 * np.pi * 440 * t) * (t % 1 < 0.5)
+    return x.astype(np.float32)
+
+
+def snr_db(ref, est):
+    return 10 * np.log10(np.sum(ref.astype(np.float64) ** 2) / np.sum((ref - est).astype(np.float64) ** 2))
+
+
+def test_chunked_matches_unchunked():
+    est = LocalGate()
+    whole = Separator(est, chunk_s=60.0)
+    chunked = Separator(est, chunk_s=1.0, overlap_s=0.25)
+    sr = 22050
+    x = tone_noise(4.3, sr)
+    regions = [Region(0.0, 4.3, "tone", "keep", fade_ms=0)]
+    a = whole.separate(x, sr, regions)
+    b = chunked.separate(x, sr, regions)
+    assert len(est.calls) == 1 + len(chunked._chunks(x.shape[1], sr)) and len(chunked._chunks(x.shape[1], sr)) >= 5
+    assert snr_db(a, b) > 40, "chunked overlap-add must reproduce the one-pass result"
+    assert snr_db(x, a) < 20, "the estimator must actually change the audio, or the comparison says nothing"
+
+
+def test_chunks_cover_signal_and_weights_sum_to_one():
+    sep = Separator(LocalGate(), chunk_s=1.0, overlap_s=0.25)
+    for n in (8000, 16001, 16000 * 3 + 3999, 16000 * 5 + 4001):
+        chunks = sep._chunks(n, 16000)
+        assert chunks[0][0] == 0 and chunks[-1][1] == n
+        for (a0, b0), (a1, _) in zip(chunks, chunks[1:]):
+            assert a1 < b0, "consecutive chunks must overlap"
+
+
+def test_cancel_raises_and_writes_nothing(tmp_path):
+    sr = 16000
+    x = tone_noise(6, sr)
+    src = tmp_path / "in.wav"
+    sf.write(src, x.T, sr, subtype="PCM_16")
+    out = tmp_path / "out.wav"
+    ev = threading.Event()
+    sep = Separator(LocalGate(), chunk_s=1.0, overlap_s=0.25)
+    seen = []
+
+    def progress(frac, msg):
+        seen.append(frac)
+        if frac > 0:
+            ev.set()  # cancel after the first chunk
+
+    with pytest.raises(Cancelled):
+        sep.separate_file(src, out, [Region(0.5, 5.5, "tone")], progress=progress, cancel=ev)
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.wav"], "no temporary files may be left behind"
+    assert len(seen) == 2, "processing must stop at the first check after the flag is set"
+    with pytest.raises(Cancelled):
+        sep.separate(x, sr, [Region(0.5, 5.5, "tone")], cancel=lambda: True)
+
+
+def test_cancel_during_copy_leaves_nothing(tmp_path):
+    """The flag is also honoured while the untouched rest of a long file is copied."""
+    sr = 8000
+    src = tmp_path / "long.wav"
+    sf.write(src, tone_noise(40, sr, 1).T, sr, subtype="PCM_16")
+    out = tmp_path / "out.wav"
+    state = {"n": 0}
+
+    def cancel():
+        state["n"] += 1
+        return state["n"] > 4  # passes the processing checks, trips during the block copy
+
+    with pytest.raises(Cancelled):
+        Separator(LocalGate()).separate_file(src, out, [Region(1, 2, "tone")], cancel=cancel, block=4096)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.wav"]
+
+
+def test_progress_monotone_and_ends_at_one():
+    sep = Separator(LocalGate(), chunk_s=1.0, overlap_s=0.25)
+    fracs = []
+    sep.separate(tone_noise(5, 16000), 16000, [Region(0, 2.5, "a"), Region(2, 4.9, "b", "remove")],
+                 progress=lambda f, m: fracs.append(f))
+    assert fracs[0] == 0.0 and fracs[-1] == 1.0
+    assert all(b >= a for a, b in zip(fracs, fracs[1:]))
+    assert len(fracs) > 4
+
+
+def test_overlapping_regions_compose_in_order():
+    sep = Separator(LocalGate())
+    sr = 16000
+    x = tone_noise(3, sr)
+    r1 = Region(0.5, 2.0, "tone", "keep")
+    r2 = Region(1.0, 2.5, "tone invert", "keep")
+    both = sep.separate(x, sr, [r1, r2])
+    step = sep.separate(sep.separate(x, sr, [r1]), sr, [r2])
+    np.testing.assert_array_equal(both, step)
+    other_order = sep.separate(sep.separate(x, sr, [r2]), sr, [r1])
+    assert not np.allclose(both, other_order, atol=1e-4), "order matters for overlapping regions"
+
+
+def test_region_past_end_is_clipped_with_warning():
+    sep = Separator(LocalGate())
+    sr = 16000
+    x = tone_noise(2, sr)
+    y = sep.separate(x, sr, [Region(1.5, 9.0, "tone")])
+    assert any("clipped" in w for w in sep.last_report.warnings)
+    assert np.array_equal(y[:, : int(1.5 * sr)], x[:, : int(1.5 * sr)])
+    assert not np.array_equal(y[:, int(1.6 * sr):], x[:, int(1.6 * sr):])
+    with pytest.raises(EditError, match="after the end"):
+        sep.separate(x, sr, [Region(2.5, 3.0, "tone")])
+
+
+def test_outside_regions_untouched_and_input_not_modified():
+    sep = Separator(LocalGate())
+    sr = 44100
+    x = tone_noise(2, sr)
+    x0 = x.copy()
+    r = Region(0.3, 0.9, "tone", "remove")
+    y = sep.separate(x, sr, [r])
+    a, b = r.span(sr)
+    assert np.array_equal(x, x0)
+    assert np.array_equal(y[:, :a], x[:, :a]) and np.array_equal(y[:, b:], x[:, b:])
+    mono = sep.separate(x[0], sr, [r])
+    assert mono.ndim == 1 and mono.shape == x[0].shape
+
+
+def test_very_short_audio_and_regions(tiny_separator):
+    """Spans shorter than one 16 kHz STFT frame are padded, not a crash (a 5 ms file, a 1 ms region)."""
+    for n in (80, 400):
+        x = (np.random.default_rng(n).standard_normal((1, n)) * 0.1).astype(np.float32)
+        y = tiny_separator.separate(x, 16000, [Region(0, n / 16000, "dog bark")])
+        assert y.shape == x.shape and np.all(np.isfinite(y))
+    x = tone_noise(1, 48000)
+    y = tiny_separator.separate(x, 48000, [Region(0.5, 0.501, "dog bark", fade_ms=0)])
+    assert np.array_equal(y[:, :24000], x[:, :24000]) and np.array_equal(y[:, 24048:], x[:, 24048:])
+
+
+def test_separate_file_matches_in_memory(tmp_path, tiny_separator):
+    sr = 32000
+    x = tone_noise(5, sr, 2, seed=3)
+    src = tmp_path / "in.wav"
+    sf.write(src, x.T, sr, subtype="PCM_16")
+    regions = [Region(0.4, 1.6, "dog bark", "remove"), Region(1.2, 2.0, "rain", "keep"),
+               Region(3.5, 4.2, "female speech", "keep")]
+    out = tmp_path / "out.wav"
+    tiny_separator.separate_file(src, out, regions)
+    loaded = audio_io.load(src)
+    expected = audio_io.float_to_raw(tiny_separator.separate(loaded.samples, sr, regions), "PCM_16")
+    got, _ = sf.read(out, dtype="int32", always_2d=True)
+    diff = np.abs(got.astype(np.int64) - expected.astype(np.int64)) >> 16  # in 16-bit LSBs
+    assert diff.max() <= 1
+    assert sf.info(out).subtype == "PCM_16" and sf.info(out).samplerate == sr
+
+
+def test_short_region_in_long_file_reads_only_region_plus_context(tmp_path, monkeypatch):
+    sr = 8000
+    minutes = 10
+    src = tmp_path / "long.wav"
+    rng = np.random.default_rng(0)
+    with sf.SoundFile(src, "w", sr, 1, "PCM_16") as f:
+        for _ in range(minutes):
+            f.write((rng.standard_normal(60 * sr) * 0.1).astype(np.float32))
+    reads = []
+    real = audio_io.read_span
+    monkeypatch.setattr(audio_io, "read_span", lambda p, a, b, st=None: reads.append((a, b)) or real(p, a, b, st))
+    est = LocalGate()
+    sep = Separator(est, context_s=0.5)
+    region = Region(300.0, 305.0, "tone", "remove")
+    out = tmp_path / "out.wav"
+    report = sep.separate_file(src, out, [region])
+    assert reads == [(int(299.5 * sr), int(305.5 * sr))]
+    assert sum(est.calls) <= 6 * SR16 + 16
+    assert report.processed_seconds == pytest.approx(6.0)
+    assert set(report.timings) == {"read", "process", "write"}
+    a, b = region.span(sr)
+    x = sf.read(src, dtype="int16")[0]
+    y = sf.read(out, dtype="int16")[0]
+    assert np.array_equal(x[:a], y[:a]) and np.array_equal(x[b:], y[b:]) and not np.array_equal(x[a:b], y[a:b])
+
+
+def test_output_checked_before_processing(tmp_path):
+    sr = 16000
+    src = tmp_path / "in.wav"
+    sf.write(src, tone_noise(2, sr).T, sr)
+    est = LocalGate()
+    sep = Separator(est)
+    with pytest.raises(audio_io.OutputError, match="input file"):
+        sep.separate_file(src, src, [Region(0, 1, "tone")], overwrite=True)
+    existing = tmp_path / "exists.wav"
+    existing.write_bytes(b"keep me")
+    with pytest.raises(audio_io.OutputError, match="already exists"):
+        sep.separate_file(src, existing, [Region(0, 1, "tone")])
+    assert existing.read_bytes() == b"keep me"
+    assert est.calls == [], "a bad output must be refused before any processing"
+
+
+def test_apply_mask_identity_and_zero():
+    sr = 44100
+    x = tone_noise(1, sr)
+    ones = Mask(torch.ones(8, 40), np.linspace(0, 8000, 8), 256 / SR16)
+    y = apply_mask(x, sr, ones, "keep")
+    assert np.abs(y - x).max() < 1e-5
+    assert np.abs(apply_mask(x, sr, ones, "remove")).max() < 1e-5
