@@ -70,7 +70,8 @@ class Document:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings | None = None, *, confirm_discard: bool = True):
+    def __init__(self, settings: Settings | None = None, *, confirm_discard: bool = True,
+                 prefetch_engine: bool = True):
         super().__init__()
         self.settings = settings or Settings()
         self.confirm_discard = confirm_discard
@@ -115,6 +116,10 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         QTimer.singleShot(0, self._probe_audio_device)
+        if prefetch_engine:
+            # Importing torch holds the GIL for a few hundred ms at a time: do it while the user is still
+            # choosing a file, not when they press Preview. The window is already up by then.
+            QTimer.singleShot(1500, self._prefetch_engine)
 
     # ------------------------------------------------------------------ construction
     def _build_central(self) -> None:
@@ -386,6 +391,19 @@ class MainWindow(QMainWindow):
             self.playback_label.setText("")
             self.playback_label.setToolTip(self.player.reason)
         self._update_actions()
+
+    def _prefetch_engine(self) -> None:
+        import sys
+
+        if "core.separate" in sys.modules:
+            return
+
+        def job(progress, cancel):
+            import importlib
+
+            importlib.import_module("core.separate")
+
+        self.runner.start(job, "prefetch engine")
 
     # ------------------------------------------------------------------ busy jobs
     def _start_busy(self, name: str, fn, on_finished, on_error=None, on_cancelled=None):
@@ -1002,7 +1020,7 @@ class MainWindow(QMainWindow):
             if gen != self._doc_generation:
                 return
             if kind == "overview":
-                hi = float(np.percentile(img.db, 99.7))
+                hi = img.peak_db
                 self.view.set_levels(max(hi - 85.0, -140.0), hi + 3.0)
             self.view.set_spec_image(kind, img)
 

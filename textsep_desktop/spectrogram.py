@@ -63,12 +63,27 @@ def hz_of_row(row: float, sr: int) -> float:
 
 @dataclass
 class SpecImage:
+    """Display-ready arrays, all row-major [N_ROWS, frames] and C-contiguous, so the GUI thread only blits."""
+
     t0: float
     t1: float
     sr: int
-    db: np.ndarray  # [frames, N_ROWS] float32 (pyqtgraph ImageItem axis order: x, y)
-    mask: np.ndarray | None = None  # [frames, N_ROWS] effective gain in [0, 1], or None
+    db: np.ndarray  # [N_ROWS, frames] float32 dB
     processed_db: np.ndarray | None = None
+    mask: np.ndarray | None = None  # [N_ROWS, frames] effective gain |processed| / |original| in [0, 1]
+    mask_rgba: np.ndarray | None = None  # [N_ROWS, frames, 4] uint8 overlay: what the edit removed
+    peak_db: float = 0.0  # 99.7th percentile of db: the top of the display range
+
+
+MASK_RGB = (40, 230, 255)
+MASK_MAX_ALPHA = 210
+
+
+def mask_overlay(mask: np.ndarray) -> np.ndarray:
+    rgba = np.empty(mask.shape + (4,), dtype=np.ubyte)
+    rgba[..., 0], rgba[..., 1], rgba[..., 2] = MASK_RGB
+    rgba[..., 3] = np.clip((1.0 - mask) * MASK_MAX_ALPHA, 0, MASK_MAX_ALPHA).astype(np.ubyte)
+    return rgba
 
 
 def _frame_starts(a: int, b: int, max_frames: int) -> np.ndarray:
@@ -84,7 +99,7 @@ def _power_rows(x: np.ndarray, starts: np.ndarray, sr: int, cancel=None) -> np.n
     fb = _fb(sr)
     out = np.empty((len(starts), N_ROWS), dtype=np.float32)
     norm = (win.sum() / 2) ** 2
-    step = 512
+    step = 128  # frames per batch: numpy fancy indexing holds the GIL, keep each hold short for the GUI
     for i in range(0, len(starts), step):
         if cancel is not None and cancel.is_set():
             raise InterruptedError("spectrogram cancelled")
@@ -107,12 +122,15 @@ def compute(mono: np.ndarray, sr: int, t0: float, t1: float, max_frames: int = 2
     starts, hop = _frame_starts(a, b, max_frames)
     p = _power_rows(mono, starts, sr, cancel)
     db = (10 * np.log10(np.maximum(p, 1e-12))).clip(FLOOR_DB, None).astype(np.float32)
-    img = SpecImage(a / sr, (a + len(starts) * hop) / sr, sr, db)
+    img = SpecImage(a / sr, (a + len(starts) * hop) / sr, sr, np.ascontiguousarray(db.T),
+                    peak_db=float(np.percentile(db, 99.7)))
     if processed_mono is not None:
         pp = _power_rows(processed_mono, starts, sr, cancel)
-        img.processed_db = (10 * np.log10(np.maximum(pp, 1e-12))).clip(FLOOR_DB, None).astype(np.float32)
+        pdb = (10 * np.log10(np.maximum(pp, 1e-12))).clip(FLOOR_DB, None).astype(np.float32)
+        img.processed_db = np.ascontiguousarray(pdb.T)
         # effective amplitude gain of the edit, 1 where the signal is unchanged or silent
         gain = np.sqrt(pp / np.maximum(p, 1e-12))
         gain[p < 1e-10] = 1.0
-        img.mask = np.clip(gain, 0, 1).astype(np.float32)
+        img.mask = np.ascontiguousarray(np.clip(gain, 0, 1).astype(np.float32).T)
+        img.mask_rgba = mask_overlay(img.mask)
     return img

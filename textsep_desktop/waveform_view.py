@@ -154,10 +154,12 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.curves_b: list[pg.PlotCurveItem] = []
         self.centre_lines: list[pg.InfiniteLine] = []
 
-        self.spec_overview = pg.ImageItem(axisOrder="col-major")
-        self.spec_detail = pg.ImageItem(axisOrder="col-major")
-        self.mask_overview = pg.ImageItem(axisOrder="col-major")
-        self.mask_detail = pg.ImageItem(axisOrder="col-major")
+        # row-major, C-contiguous arrays from the worker: pyqtgraph then renders without copying
+        self.spec_overview = pg.ImageItem(axisOrder="row-major")
+        self.spec_detail = pg.ImageItem(axisOrder="row-major")
+        self.mask_overview = pg.ImageItem(axisOrder="row-major")
+        self.mask_detail = pg.ImageItem(axisOrder="row-major")
+        self._shown: dict[int, tuple] = {}  # id(item) -> (data id, levels) last set, to skip no-op updates
         lut = _lut("inferno")
         for z, it in enumerate((self.spec_overview, self.spec_detail, self.mask_overview, self.mask_detail)):
             it.setZValue(-20 + z)
@@ -204,6 +206,7 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.pyramid = self.processed = None
         for it in (self.spec_overview, self.spec_detail, self.mask_overview, self.mask_detail):
             it.clear()
+        self._shown = {}
         self.images = {"overview": None, "detail": None}
 
     def set_audio(self, pyramid: PeakPyramid) -> None:
@@ -317,23 +320,28 @@ class WaveformView(pg.GraphicsLayoutWidget):
         for kind, item, mitem in pairs:
             img = self.images.get(kind)
             if img is None:
-                item.clear()
-                mitem.clear()
+                self._set_item(item, None)
+                self._set_item(mitem, None)
                 continue
             data = img.processed_db if (self.ab == "B" and img.processed_db is not None) else img.db
-            item.setImage(data, levels=self.levels, autoLevels=False)
             rect = QRectF(img.t0, 0, max(img.t1 - img.t0, 1e-6), spec.N_ROWS)
-            item.setRect(rect)
-            if img.mask is not None and self.show_mask:
-                removed = 1.0 - img.mask
-                rgba = np.zeros(img.mask.shape + (4,), dtype=np.ubyte)
-                rgba[..., 0], rgba[..., 1], rgba[..., 2] = 40, 230, 255
-                rgba[..., 3] = np.clip(removed * 210, 0, 210).astype(np.ubyte)
-                mitem.setImage(rgba, autoLevels=False)
-                mitem.setRect(rect)
-                mitem.show()
-            else:
-                mitem.clear()
+            self._set_item(item, data, rect, self.levels)
+            show_mask = img.mask_rgba is not None and self.show_mask
+            self._set_item(mitem, img.mask_rgba if show_mask else None, rect)
+
+    def _set_item(self, item: pg.ImageItem, data, rect: QRectF | None = None, levels=None) -> None:
+        key = (id(data), levels, None if rect is None else (rect.x(), rect.width()))
+        if self._shown.get(id(item)) == key:
+            return
+        self._shown[id(item)] = key
+        if data is None:
+            item.clear()
+            return
+        if levels is None:
+            item.setImage(data, autoLevels=False)
+        else:
+            item.setImage(data, levels=levels, autoLevels=False)
+        item.setRect(rect)
 
     # -- navigation -----------------------------------------------------------------------------
     def zoom_fit(self) -> None:
