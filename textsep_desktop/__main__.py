@@ -69,6 +69,7 @@ def screenshot(win, out: Path, file: str | None) -> int:
         win.add_region(t0, t1, prompt, mode)
     win.panel.select(win.regions.ids()[0])
     win.view.set_cursor(spans[0][0] - 0.08 * d)
+    win._cursor_moved(win.view.cursor_s)
     win.wait_idle(30000)
     if win.models.checkpoint_problem() is None:
         win.preview()

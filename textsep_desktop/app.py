@@ -67,5 +67,13 @@ def setup_app(app: QApplication) -> None:
     app.setStyle("Fusion")
     app.setPalette(theme.palette())
     app.setStyleSheet(theme.QSS)
-    app.setWindowIcon(app_icon())
+    from core.paths import resource
+
+    shipped = resource("icon.png")  # the project's icon (resources/), else a drawn one
+    if shipped.exists():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(shipped)))
+    else:
+        app.setWindowIcon(app_icon())
     pg.setConfigOptions(antialias=False, background=theme.BG0, foreground=theme.FG_DIM, imageAxisOrder="col-major")

@@ -123,6 +123,16 @@ class BrowserPanel(QWidget):
         return [(self.model.item(r, 0).data(Qt.ItemDataRole.UserRole), self.model.item(r, 1).text())
                 for r in range(self.model.rowCount())]
 
+    def highlight(self, path) -> None:
+        """Select the row of `path` if it is listed."""
+        target = str(Path(path))
+        for r in range(self.model.rowCount()):
+            if self.model.item(r, 0).data(Qt.ItemDataRole.UserRole) == target:
+                idx = self.proxy.mapFromSource(self.model.index(r, 0))
+                self.view.setCurrentIndex(idx)
+                self.view.scrollTo(idx)
+                return
+
     def _activated(self, index) -> None:
         src = self.proxy.mapToSource(index)
         path = self.model.item(src.row(), 0).data(Qt.ItemDataRole.UserRole)

@@ -501,6 +501,9 @@ class MainWindow(QMainWindow):
         if audio.path:
             self.settings.add_recent(audio.path)
             self.settings.last_dir = str(Path(audio.path).parent)
+            if self.browser.folder is None:  # until a folder is chosen, browse the opened file's neighbours
+                self.browser.set_folder(Path(audio.path).parent)
+            self.browser.highlight(audio.path)
         self._update_title()
         self._update_actions()
         self._set_time(0.0)

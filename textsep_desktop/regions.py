@@ -171,7 +171,8 @@ class RegionOverlay(QObject):
             items.append(it)
         self.items[rid] = items
         idx = self.plots.index(self.label_plot)
-        label = pg.InfLineLabel(items[idx].lines[0], "", position=0.93, anchor=(0, 0.5), color=(235, 235, 240))
+        label = pg.InfLineLabel(items[idx].lines[0], "", position=0.9, anchor=(0, 0.5), color=(240, 240, 245),
+                               fill=pg.mkBrush(18, 20, 26, 190))
         self.labels[rid] = label
         self._style(rid)
         self._relabel()

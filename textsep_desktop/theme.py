@@ -21,7 +21,7 @@ QToolBar::separator {{ background: {LINE}; width: 1px; margin: 6px 6px; }}
 QToolButton {{ background: transparent; border: 1px solid transparent; border-radius: 5px; padding: 4px; color: {FG}; }}
 QToolButton:hover {{ background: {BG3}; border-color: {LINE}; }}
 QToolButton:pressed, QToolButton:checked {{ background: #2b4258; border-color: #3d6a92; }}
-QToolButton:disabled {{ color: #5f6370; }}
+QToolButton:disabled, QToolButton:checked:disabled {{ color: #5f6370; background: transparent; border-color: transparent; }}
 QToolButton#transportTime {{ font-family: monospace; }}
 QLabel#timeDisplay {{ background: {BG0}; color: #9fd4ff; border: 1px solid {LINE}; border-radius: 5px;
     padding: 3px 10px; font-family: "DejaVu Sans Mono", monospace; font-size: 12pt; }}

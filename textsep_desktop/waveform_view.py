@@ -54,7 +54,7 @@ class FreqAxis(pg.AxisItem):
     def set_sr(self, sr: int) -> None:
         self.sr = sr
         ticks = []
-        for f in (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 40000):
+        for f in (200, 500, 1000, 2000, 5000, 10000, 20000, 40000):  # lower ones crowd on a mel axis
             if f < sr / 2:
                 ticks.append((spec.row_of_hz(f, sr), f"{f // 1000}k" if f >= 1000 else str(f)))
         self.setTicks([ticks, []])
