@@ -1040,10 +1040,8 @@ class MainWindow(QMainWindow):
             ev.ignore()
             return
         self.player.stop()
-        self.runner.cancel_all()
-        self.spec_runner.cancel_all()
-        self.runner.wait(5000)
-        self.spec_runner.wait(2000)
+        self.runner.shutdown(5000)
+        self.spec_runner.shutdown(2000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(ev)

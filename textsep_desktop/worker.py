@@ -29,8 +29,10 @@ class Task(QObject):
     cancelled = Signal()
     done = Signal()  # always last, after finished / errored / cancelled
 
-    def __init__(self, fn: Callable[..., Any], name: str = "task", min_interval_s: float = 0.05):
-        super().__init__()
+    def __init__(self, fn: Callable[..., Any], name: str = "task", min_interval_s: float = 0.05, parent=None):
+        # With a parent, Qt owns the object: a worker thread dropping the last Python reference can then
+        # never destroy it off its thread (that crashed); the runner deleteLater()s it on the GUI thread.
+        super().__init__(parent)
         self.fn = fn
         self.name = name
         self.cancel_event = threading.Event()
@@ -89,22 +91,38 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._tasks: set[Task] = set()
+        self.closed = False
 
     def start(self, fn: Callable[..., Any], name: str = "task", *, on_finished=None, on_error=None,
               on_cancelled=None, on_progress=None) -> Task:
-        task = Task(fn, name)
-        if on_progress:
-            task.progress.connect(on_progress)
-        if on_finished:
-            task.finished.connect(on_finished)
-        if on_error:
-            task.errored.connect(on_error)
-        if on_cancelled:
-            task.cancelled.connect(on_cancelled)
+        task = Task(fn, name, parent=self)
+        for sig, cb in ((task.progress, on_progress), (task.finished, on_finished), (task.errored, on_error),
+                        (task.cancelled, on_cancelled)):
+            if cb:
+                sig.connect(self._guarded(cb))
         self._tasks.add(task)
-        task.done.connect(lambda t=task: self._tasks.discard(t))
+        task.done.connect(lambda t=task: self._retire(t))
         self.pool.start(_Runnable(task))
         return task
+
+    def _guarded(self, cb):
+        """Results that arrive after shutdown() (the window is closing) are dropped, not delivered."""
+
+        def call(*args):
+            if not self.closed:
+                cb(*args)
+
+        return call
+
+    def _retire(self, task: Task) -> None:
+        self._tasks.discard(task)
+        task.deleteLater()  # GUI thread; all of its earlier queued signals have been delivered by now
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel everything, stop delivering results, wait for the threads."""
+        self.closed = True
+        self.cancel_all()
+        return self.pool.waitForDone(timeout_ms)
 
     def active(self) -> list[Task]:
         return list(self._tasks)

@@ -195,3 +195,25 @@ def test_session_with_missing_audio_is_refused(win, tmp_path):
     win.open_session(p)
     assert win.last_error[0] == "Cannot open session" and "not found" in win.last_error[1]
     assert win.doc is doc
+
+
+def test_drop_opens_file_and_recent_menu_lists_it(make_window, wav_file, qtbot):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    w = make_window()
+    p = wav_file("dropped.wav", seconds=1.0)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p))])
+    ev = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                    Qt.KeyboardModifier.NoModifier)
+    w.dropEvent(ev)
+    wait_idle(qtbot, w)
+    assert w.doc is not None and w.doc.path == p
+    assert w.settings.recent_files[0] == str(p.resolve())
+    w._fill_recent()
+    texts = [a.text() for a in w.recent_menu.actions()]
+    assert str(p.resolve()) in texts
+    # the browser follows the opened file's folder and highlights it
+    assert w.browser.folder == p.parent
+    assert w.info_labels["Sample rate"].text() == "44,100 Hz" and "stereo" in w.info_labels["Channels"].text()
