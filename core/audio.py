@@ -197,9 +197,12 @@ def check_output(path, *, overwrite: bool = False, protect: str | os.PathLike | 
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"Cannot write {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"Cannot write {path}: folder {parent} is not writable")
     output_format(path, "")  # unsupported extension
+    try:  # the real test of writability (permissions, read-only mounts, root on /proc): create a file
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: folder {parent} is not writable ({exc.strerror or exc})") from exc
     return path
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Union
 
 from core import audio as audio_io
 from core.edits import DEFAULT_FADE_MS, EditError, EditSpec, Region, clip_regions
@@ -36,7 +36,7 @@ class WholeFile:
         return [Region(0.0, duration_s, self.prompt, self.mode, self.fade_ms)]
 
 
-EditSource = Union[list, tuple, EditSpec, WholeFile, Callable[[audio_io.AudioInfo], list]]
+EditSource = list | tuple | EditSpec | WholeFile | Callable[[audio_io.AudioInfo], list]
 
 
 @dataclass
@@ -190,7 +190,7 @@ def run_batch(separator, input_dir, output_dir, regions_or_spec: EditSource, *, 
             break
         except (audio_io.AudioError, EditError) as exc:
             res.reason = str(exc)
-        except Exception as exc:  # a bug or resource problem with one file must not lose the others
+        except Exception as exc:  # noqa: BLE001 - a bug or resource problem with one file must not lose the rest
             res.reason = f"{type(exc).__name__}: {exc}"
     if progress and not report.cancelled:
         progress(1.0, f"Done: {len(report.written)} written, {len(report.failed)} failed")

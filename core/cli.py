@@ -122,7 +122,7 @@ def _quiet_model_loading() -> None:
 
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - cosmetic only; a transformers without these APIs still works
         pass
 
 
@@ -165,7 +165,7 @@ def _progress_bar(quiet: bool, desc: str):
     bar = tqdm(total=1000, desc=desc, file=sys.stderr, bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}")
 
     def update(frac, msg=""):
-        bar.n = int(round(frac * 1000))
+        bar.n = round(frac * 1000)
         bar.refresh()
 
     return bar, update
@@ -365,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--cpu", action="store_true")
     g.set_defaults(func=cmd_suggest)
 
-    for name, module in DISPATCHED.items():
+    for name in DISPATCHED:
         sub.add_parser(name, help={"train": "train a model (see textsep train --help)",
                                    "evaluate": "evaluate models on a case list (see textsep evaluate --help)",
                                    "fit-nmf": "fit the NMF baseline's class dictionaries on a corpus"}[name],
@@ -378,7 +378,7 @@ def _version() -> str:
         from importlib.metadata import version
 
         return version("textsep")
-    except Exception:
+    except Exception:  # noqa: BLE001 - not installed as a distribution (frozen app, bare source tree)
         return "unknown"
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 import soundfile as sf
@@ -22,8 +23,16 @@ from core import audio as audio_io
 from core.edits import EditError, Region, clip_regions, gate
 from core.model.checkpoint import load_checkpoint
 from core.model.unet import ModelBundle
-from core.spectral import (SpecConfig, band_centres, band_filterbank, freq_interp_matrix, frame_interp,
-                           istft, native_fft_size, stft)
+from core.spectral import (
+    SpecConfig,
+    band_centres,
+    band_filterbank,
+    frame_interp,
+    freq_interp_matrix,
+    istft,
+    native_fft_size,
+    stft,
+)
 
 MODEL_SR = 16000
 MIN_MODEL_SAMPLES = 1024  # one n_fft frame at 16 kHz; shorter spans are zero-padded before estimation
@@ -274,7 +283,7 @@ class Separator:
         sr, n = info.sr, info.frames
         ctx = int(self.context_s * sr)
         # Overlapping (context-inclusive) spans form clusters that are processed together, in order.
-        spans = sorted(((max(0, r.span(sr)[0] - ctx), min(n, r.span(sr)[1] + ctx)) for r in report.regions))
+        spans = sorted((max(0, r.span(sr)[0] - ctx), min(n, r.span(sr)[1] + ctx)) for r in report.regions)
         clusters: list[list[int]] = []
         for lo, hi in spans:
             if clusters and lo <= clusters[-1][1]:

@@ -1,41 +1,18 @@
 """Separator behaviour: chunking, cancellation, progress, region composition, clipping, streaming."""
 from __future__ import annotations
 
+import itertools
 import threading
 
 import numpy as np
 import pytest
 import soundfile as sf
 import torch
+from _fakes import SR16, LocalGate
 
 from core import audio as audio_io
 from core.edits import EditError, Region
 from core.separate import Cancelled, Mask, Separator, apply_mask
-from core.spectral import stft
-
-SR16 = 16000
-
-
-class LocalGate:
-    """A deterministic, content-dependent estimator that only looks at each frame (a spectral gate).
-
-    Its mask differs per bin and frame, so misplaced chunks or wrong crossfade weights show up, yet a
-    chunked run must agree with an unchunked one away from STFT edge effects.
-    """
-
-    name = "local-gate"
-
-    def __init__(self):
-        self.calls: list[int] = []
-
-    def predict(self, mono16, prompt):
-        self.calls.append(len(mono16))
-        mag = stft(torch.from_numpy(np.asarray(mono16, dtype=np.float32)), 1024, 256).abs()
-        p = mag.pow(2)
-        values = p / (p + 1e-3)
-        if "invert" in prompt:
-            values = 1 - values
-        return Mask(values, np.linspace(0, SR16 / 2, 513), 256 / SR16)
 
 
 def tone_noise(seconds, sr, channels=2, seed=0):
@@ -68,7 +45,7 @@ def test_chunks_cover_signal_and_weights_sum_to_one():
     for n in (8000, 16001, 16000 * 3 + 3999, 16000 * 5 + 4001):
         chunks = sep._chunks(n, 16000)
         assert chunks[0][0] == 0 and chunks[-1][1] == n
-        for (a0, b0), (a1, _) in zip(chunks, chunks[1:]):
+        for (a0, b0), (a1, _) in itertools.pairwise(chunks):
             assert a1 < b0, "consecutive chunks must overlap"
 
 
@@ -119,7 +96,7 @@ def test_progress_monotone_and_ends_at_one():
     sep.separate(tone_noise(5, 16000), 16000, [Region(0, 2.5, "a"), Region(2, 4.9, "b", "remove")],
                  progress=lambda f, m: fracs.append(f))
     assert fracs[0] == 0.0 and fracs[-1] == 1.0
-    assert all(b >= a for a, b in zip(fracs, fracs[1:]))
+    assert all(b >= a for a, b in itertools.pairwise(fracs))
     assert len(fracs) > 4
 
 
