@@ -300,8 +300,7 @@ def cmd_suggest(a) -> int:
     try:
         rows = suggest_prompts(sep, aud.samples, aud.sr, region, top_k=a.top_k)
     except DetectError as exc:
-        raise CliError(str(exc), EXIT_MODEL if "model" in str(exc) or "checkpoint" in str(exc) else EXIT_USAGE) \
-            from exc
+        raise CliError(str(exc), EXIT_MODEL if exc.kind == "model" else EXIT_USAGE) from exc
     for label, prompt, score in rows:
         print(f"{score:6.3f}  {prompt}  ({label})")
     return EXIT_OK

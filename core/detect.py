@@ -11,7 +11,13 @@ import numpy as np
 
 
 class DetectError(ValueError):
-    """Suggestions are unavailable for this model or region; the message is meant for the user."""
+    """Suggestions are unavailable for this model or region; the message is meant for the user.
+
+    `kind` is "model" (the model cannot rank prompts) or "input" (the region is empty or silent)."""
+
+    def __init__(self, message: str, kind: str = "model"):
+        super().__init__(message)
+        self.kind = kind
 
 
 # Items x frames per forward pass: bounds peak memory (a base-16, 128-band model needs about 85 KB a
@@ -49,7 +55,7 @@ def _region_bounds(region, sr: int, n: int) -> tuple[int, int]:
         a, b = round(start_s * sr), round(end_s * sr)
     a, b = max(0, a), min(n, b)
     if b <= a:
-        raise DetectError("The region lies outside the audio or is empty")
+        raise DetectError("The region lies outside the audio or is empty", "input")
     return a, b
 
 
@@ -106,7 +112,7 @@ def suggest_prompts(separator, samples: np.ndarray, sr: int, region, top_k: int 
             kept += (m.pow(2) * power).sum(dim=(1, 2)).double().numpy()
             total += float(power.sum())
     if total <= 1e-12:
-        raise DetectError("The region is silent; there is nothing to identify")
+        raise DetectError("The region is silent; there is nothing to identify", "input")
     scores = kept / total
     order = np.argsort(-scores, kind="stable")[: max(0, int(top_k))]
     return [(pairs[i][0], pairs[i][1], float(scores[i])) for i in order]

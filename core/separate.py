@@ -8,6 +8,7 @@ overlap-add crossfades; a progress callback and a cancel flag are checked betwee
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -139,13 +140,13 @@ def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str) -> np.ndarray:
     X = stft(xt, n_fft, hop)  # [C, bins, frames]
     freqs = np.arange(X.shape[-2]) * sr / n_fft
     W = torch.from_numpy(freq_interp_matrix(mask.freqs_hz, freqs))
-    M = W @ mask.values.float()  # [bins, T16]
-    lo, hi, w = frame_interp(X.shape[-1], hop / sr, M.shape[-1], mask.hop_s)
-    M = M[:, lo] * (1 - w) + M[:, hi] * w
-    M = M.clamp(0, 1)
+    # Both maps are linear, so resample the (small) mask in time first, then spread it over the bins.
+    values = mask.values.float()
+    lo, hi, w = frame_interp(X.shape[-1], hop / sr, values.shape[-1], mask.hop_s)
+    M = (W @ (values[:, lo] * (1 - w) + values[:, hi] * w)).clamp_(0, 1)  # [bins, frames]
     if mode == "remove":
-        M = 1 - M
-    y = istft(X * M, n_fft, hop, xt.shape[-1])
+        M = M.neg_().add_(1)
+    y = istft(X.mul_(M), n_fft, hop, xt.shape[-1])  # in place: X is large and used once
     return y[:, :n].numpy().astype(x.dtype, copy=False)
 
 
@@ -185,11 +186,14 @@ class Separator:
         return apply_mask(x, sr, mask, region.mode)
 
     def _chunks(self, n: int, sr: int) -> list[tuple[int, int]]:
+        """Equal-length chunks of at most chunk_s that overlap by overlap_s (no short last chunk)."""
         size, ov = int(self.chunk_s * sr), int(self.overlap_s * sr)
         if n <= size:
             return [(0, n)]
-        starts = list(range(0, n - ov, size - ov))
-        return [(s, min(s + size, n)) for s in starts if s < n]
+        k = math.ceil((n - ov) / (size - ov))
+        length = math.ceil((n + (k - 1) * ov) / k)
+        step = length - ov
+        return [(i * step, n if i == k - 1 else i * step + length) for i in range(k)]
 
     def _process_chunked(self, x: np.ndarray, sr: int, region: Region, tick: Callable[[], None]) -> np.ndarray:
         """Overlap-add of chunk outputs with linear crossfades over the overlaps."""
@@ -200,19 +204,22 @@ class Separator:
             tick()
             return y
         out = np.zeros_like(x)
-        weight = np.zeros(n, dtype=np.float64)
+        weight = np.zeros(n, dtype=np.float32)
         ov = int(self.overlap_s * sr)
+        up = np.linspace(0, 1, ov + 2, dtype=np.float32)[1:-1]
         for a, b in chunks:
             y = self._process(x[:, a:b], sr, region)
-            w = np.ones(b - a)
+            w = np.ones(b - a, dtype=np.float32)
             if a > 0:
-                w[:ov] = np.linspace(0, 1, ov + 2)[1:-1]
+                w[:ov] = up
             if b < n:
-                w[-ov:] = np.linspace(1, 0, ov + 2)[1:-1]
-            out[:, a:b] += (y * w).astype(x.dtype)
+                w[-ov:] = np.minimum(w[-ov:], up[::-1])
+            y *= w
+            out[:, a:b] += y
             weight[a:b] += w
             tick()
-        return (out / weight).astype(x.dtype)
+        out /= weight
+        return out
 
     def _n_steps(self, region: Region, sr: int, n_total: int) -> int:
         a, b = region.span(sr)
@@ -229,10 +236,11 @@ class Separator:
             lo, hi = max(0, a - ctx), min(n_total, b + ctx)
             seg = span[:, lo - offset: hi - offset]
             y = self._process_chunked(seg, sr, r, tick)
-            g = gate(r, sr)[: b - a].astype(np.float64)
+            g = gate(r, sr)[: b - a].astype(span.dtype)
             x_in = span[:, a - offset: b - offset]
-            y_in = y[:, a - lo: b - lo]
-            span[:, a - offset: b - offset] = (x_in + g * (y_in.astype(np.float64) - x_in)).astype(span.dtype)
+            d = y[:, a - lo: b - lo] - x_in  # x + g (y - x), in place on a temporary
+            d *= g
+            x_in += d
 
     # ---- public API ----------------------------------------------------------------------------
     def prepare(self, regions, duration_s: float) -> SeparationReport:

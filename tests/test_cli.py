@@ -236,3 +236,12 @@ def test_suggest(run, wav, tiny_checkpoint):
     assert code == 0, err
     lines = out.strip().splitlines()
     assert len(lines) == 3 and any("dog bark" in line for line in lines)
+
+
+def test_suggest_errors(run, wav, tmp_path, tiny_agnostic_checkpoint, tiny_checkpoint):
+    code, _, err = run("suggest", "--audio-in", wav, "--model-path", tiny_agnostic_checkpoint)
+    assert code == 3 and "text-agnostic" in err
+    silent = tmp_path / "silent.wav"
+    sf.write(str(silent), np.zeros(SR), SR, subtype="PCM_16")
+    code, _, err = run("suggest", "--audio-in", silent, "--model-path", tiny_checkpoint)
+    assert code == 2 and "silent" in err

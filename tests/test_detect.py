@@ -85,8 +85,9 @@ def test_real_model(tiny_separator):
 
 def test_text_agnostic_model_is_refused(tiny_agnostic_checkpoint):
     sep = Separator.from_checkpoint(tiny_agnostic_checkpoint)
-    with pytest.raises(DetectError, match="text-agnostic"):
+    with pytest.raises(DetectError, match="text-agnostic") as e:
         suggest_prompts(sep, noise(1), 44100, Region(0, 1, "?"))
+    assert e.value.kind == "model"
 
 
 def test_model_without_classes_is_refused(tmp_path, tiny_checkpoint):
@@ -103,7 +104,8 @@ def test_other_methods_and_bad_regions():
     with pytest.raises(DetectError, match="cannot rank"):
         suggest_prompts(Separator(LocalGate()), noise(1), 44100, Region(0, 1, "?"))
     sep = Separator(ConstantMasks({"a": 1.0, "b": 0.5}))
-    with pytest.raises(DetectError, match="silent"):
+    with pytest.raises(DetectError, match="silent") as e:
         suggest_prompts(sep, np.zeros((2, 44100), np.float32), 44100, Region(0, 1, "?"))
+    assert e.value.kind == "input"
     with pytest.raises(DetectError, match="outside"):
         suggest_prompts(sep, noise(1), 44100, Region(2, 3, "?"))
