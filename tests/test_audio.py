@@ -14,7 +14,8 @@ from core.audio import AtomicWriter, AudioError, OutputError
 from core.edits import Region
 from core.separate import Separator
 
-FORMATS = [("wav", "PCM_16"), ("wav", "PCM_24"), ("wav", "FLOAT"), ("flac", "PCM_16"), ("flac", "PCM_24")]
+FORMATS = [("wav", "PCM_16"), ("wav", "PCM_24"), ("wav", "FLOAT"), ("flac", "PCM_16"), ("flac", "PCM_24"),
+           ("wav", "PCM_U8"), ("flac", "PCM_S8"), ("wav", "PCM_32"), ("wav", "DOUBLE"), ("aiff", "PCM_16")]
 
 
 def write_test_file(path, sr, channels, subtype, seconds=1.0, seed=0):
