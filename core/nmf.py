@@ -1,11 +1,13 @@
-"""Supervised NMF baseline: per-class spectral dictionaries, chosen by the prompt.
+"""NMF baseline: per-class spectral dictionaries, the target chosen by the prompt.
 
 Each class gets a small dictionary W_c of magnitude-spectrum atoms learned from its training clips
-(KL-divergence NMF). To separate, the dictionaries of all classes are stacked and held fixed, the
-activations H are fitted to the mixture, and the prompt picks the target class through the text
-encoder's similarity to each class's prompts. The keep-mask is the target's share of the model,
-W_t H_t / W H (a Wiener-like ratio), on the 16 kHz STFT grid (n_fft 1024, hop 256) -- the same
-MaskEstimator interface as the UNet, so it runs through the same Separator, regions and gates.
+(KL-divergence NMF). The prompt picks the target class through the text encoder's similarity to each
+class's prompts. To separate, the target's dictionary is held fixed and the activations are fitted to
+the mixture together with a background: by default a few free atoms learned on the mixture itself
+(semi-supervised NMF), or every other class's fixed dictionary (fully supervised; measured worse, see
+NMFEstimator). The keep-mask is the target's share of the model, W_t H_t / (W_t H_t + background), a
+Wiener-like ratio on the 16 kHz STFT grid (n_fft 1024, hop 256) -- the same MaskEstimator interface as
+the UNet, so it runs through the same Separator, regions and gates.
 
 It is a baseline: it knows only the classes it was fitted on and has no notion of context.
 """
