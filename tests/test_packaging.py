@@ -125,7 +125,7 @@ def test_spec_drops_torch_test_binaries(spec_run):
     for dest in ("torch/test/Dict_test", "torch/bin/protoc", "torch/include/ATen/ATen.h", "torch/share/cmake/x"):
         assert dropped(dest) and dropped(dest.replace("/", "\\")) == (os.sep == "\\")
     for dest in ("torch/lib/libtorch_cpu.so", "torch/testing/_internal/common_utils.py", "torch/_C.so",
-                 "minilm/config.json", "checkpoints/textsep_unet.pth", "torch/bin"):
+                 "minilm/config.json", "checkpoints/textsep_unet.pth", "torch/bin", "torch/bin/torch_shm_manager"):
         assert not dropped(dest)
 
 
