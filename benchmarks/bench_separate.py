@@ -142,12 +142,14 @@ def child_long(path: str) -> dict:
         c0 = time.process_time()
         sep.separate(span, info.samplerate, [Region(0.5, 5.5, "dog bark", "remove")])
         region_cpu = time.process_time() - c0
-        # I/O floor: the same block copy without any processing.
+        # I/O floor: the same block copy (same dtype as separate_file's copy) without any processing.
+        from core.audio import copy_dtype
+
         t0, c0 = time.perf_counter(), time.process_time()
         with sf.SoundFile(path) as f, sf.SoundFile(str(Path(d) / "copy.wav"), "w", info.samplerate,
                                                     info.channels, info.subtype) as g:
             while True:
-                raw = f.read(1 << 18, dtype="int32", always_2d=True)
+                raw = f.read(1 << 18, dtype=copy_dtype(info.subtype), always_2d=True)
                 if not len(raw):
                     break
                 g.write(raw)
