@@ -6,6 +6,14 @@ import pytest
 from core import audio as audio_io
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _pyside_refcount_guard():
+    """PySide6 6.12.0 on Python 3.11 over-releases None/True/False; apply the app's guard to every test."""
+    from textsep_desktop.app import guard_none_refcount
+
+    guard_none_refcount()
+
+
 @pytest.fixture
 def settings(tmp_path):
     from textsep_desktop.settings import Settings
