@@ -59,7 +59,7 @@ def screenshot(win, out: Path, file: str | None) -> int:
             return 1
     else:
         a = demo_audio()
-        win._install(a, PeakPyramid(a.samples, a.sr), a.mono())
+        win._install(a, PeakPyramid(a.samples, a.sr))
     d = win.doc.duration
     if not file and sample.exists():  # the bundled sample: dog 2-4 s, cow 6.4-7.65 s
         spans = [(2.0, 4.0, "dog bark", "remove"), (6.4, 7.65, "cow mooing", "keep")]

@@ -51,13 +51,11 @@ def _user_message(exc: BaseException) -> str:
 class Document:
     """The open recording and what has been computed from it."""
 
-    def __init__(self, audio, pyramid: PeakPyramid, mono: np.ndarray):
+    def __init__(self, audio, pyramid: PeakPyramid):
         self.audio = audio
         self.pyramid = pyramid
-        self.mono = mono
         self.processed: np.ndarray | None = None
         self.processed_pyramid: PeakPyramid | None = None
-        self.processed_mono: np.ndarray | None = None
         self.processed_for: tuple[Region, ...] | None = None
 
     @property
@@ -471,8 +469,7 @@ class MainWindow(QMainWindow):
             audio = load_for_editing(path, progress, cancel)
             progress(0.6, "Drawing…")
             pyr = PeakPyramid(audio.samples, audio.sr)
-            mono = PeakPyramid.mono(audio.samples)
-            return audio, pyr, mono
+            return audio, pyr
 
         def failed(exc, tb):
             self.show_error("Cannot open file", _user_message(exc), tb if type(exc).__name__ != "AudioError" else None)
@@ -481,10 +478,10 @@ class MainWindow(QMainWindow):
                                 lambda res: self._install(*res, regions=regions, view=view, session_path=session_path),
                                 on_error=failed)
 
-    def _install(self, audio, pyr, mono, regions=None, view=None, session_path=None) -> None:
+    def _install(self, audio, pyr, regions=None, view=None, session_path=None) -> None:
         self.player.stop()
         self._doc_generation += 1
-        self.doc = Document(audio, pyr, mono)
+        self.doc = Document(audio, pyr)
         self.session_path = Path(session_path) if session_path else None
         self.view.set_audio(pyr)
         self.overlay.set_bounds(0.0, audio.duration)
@@ -726,8 +723,7 @@ class MainWindow(QMainWindow):
             out = sep.separate(samples, sr, regions, progress=progress, cancel=cancel)
             warnings = list(getattr(getattr(sep, "last_report", None), "warnings", []) or [])
             pyr = PeakPyramid(out, sr)
-            mono = PeakPyramid.mono(out)
-            return out, pyr, mono, tuple(regions), warnings
+            return out, pyr, tuple(regions), warnings
 
         return self._start_busy("Preview", job, lambda res, d=doc: self._preview_done(d, *res),
                                 on_error=lambda e, tb: self.show_error(
@@ -735,10 +731,10 @@ class MainWindow(QMainWindow):
                                     else "Could not load the model", _user_message(e),
                                     None if type(e).__name__ in ("ModelUnavailable", "EditError") else tb))
 
-    def _preview_done(self, doc, out, pyr, mono, regions, warnings) -> None:
+    def _preview_done(self, doc, out, pyr, regions, warnings) -> None:
         if doc is not self.doc:
             return  # another file was opened meanwhile
-        self._set_processed(out, pyr, mono, regions)
+        self._set_processed(out, pyr, regions)
         self.a_ab.setChecked(True)
         self._ab_toggled(True)
         msg = f"Preview ready: {len(regions)} region(s) processed. Press B to flip A/B, Space to listen."
@@ -746,9 +742,9 @@ class MainWindow(QMainWindow):
             msg += "  " + " ".join(warnings)
         self.status(msg, 10000)
 
-    def _set_processed(self, out, pyr, mono, regions) -> None:
+    def _set_processed(self, out, pyr, regions) -> None:
         d = self.doc
-        d.processed, d.processed_pyramid, d.processed_mono, d.processed_for = out, pyr, mono, tuple(regions)
+        d.processed, d.processed_pyramid, d.processed_for = out, pyr, tuple(regions)
         self.view.set_processed(pyr)
         self.player.set_processed(out)
         self.stale_label.setText("")
@@ -812,7 +808,7 @@ class MainWindow(QMainWindow):
                 sep = models.get(progress)
                 out = sep.separate(samples, sr, list(current), progress=lambda f, m: progress(0.9 * f, m),
                                    cancel=cancel)
-                fresh = (out, PeakPyramid(out, sr), PeakPyramid.mono(out), current)
+                fresh = (out, PeakPyramid(out, sr), current)
             elif out is None:
                 out = samples  # no regions: an exact copy in the chosen format
             progress(0.95, f"Writing {path.name}…")
@@ -1012,12 +1008,12 @@ class MainWindow(QMainWindow):
             t0, t1 = max(0.0, t0 - 0.25 * w), min(d.duration, t1 + 0.25 * w)
             frames = min(4000, int(self.view.plot_width_px() * 1.5 * 1.5))
         gen = self._doc_generation
-        mono, proc, sr = d.mono, d.processed_mono, d.audio.sr
+        samples, proc, sr = d.audio.samples, d.processed, d.audio.sr
 
         def job(progress, cancel):
             from textsep_desktop import spectrogram
 
-            return spectrogram.compute(mono, sr, t0, t1, frames, proc, cancel)
+            return spectrogram.compute(samples, sr, t0, t1, frames, proc, cancel)
 
         def done(img):
             if gen != self._doc_generation:

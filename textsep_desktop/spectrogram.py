@@ -94,7 +94,10 @@ def _frame_starts(a: int, b: int, max_frames: int) -> np.ndarray:
 
 
 def _power_rows(x: np.ndarray, starts: np.ndarray, sr: int, cancel=None) -> np.ndarray:
-    """Mel-row power [frames, N_ROWS] for frames of x starting at `starts` (zero-padded at the edges)."""
+    """Mel-row power [frames, N_ROWS] of the channel average of x [C, N] (or [N]) for frames starting at
+    `starts` (zero-padded at the edges). Only the frames' samples are downmixed, never the whole file."""
+    x = np.atleast_2d(x)
+    n = x.shape[1]
     win = np.hanning(N_FFT).astype(np.float32)
     fb = _fb(sr)
     out = np.empty((len(starts), N_ROWS), dtype=np.float32)
@@ -105,27 +108,34 @@ def _power_rows(x: np.ndarray, starts: np.ndarray, sr: int, cancel=None) -> np.n
             raise InterruptedError("spectrogram cancelled")
         s = starts[i: i + step]
         idx = s[:, None] + np.arange(N_FFT)[None, :]
-        valid = (idx >= 0) & (idx < len(x))
-        frames = np.where(valid, x[np.clip(idx, 0, len(x) - 1)], 0.0).astype(np.float32) * win
+        valid = (idx >= 0) & (idx < n)
+        cidx = np.clip(idx, 0, n - 1)
+        frames = x[0, cidx].astype(np.float32)
+        for c in range(1, x.shape[0]):
+            frames += x[c, cidx]
+        frames *= np.float32(1.0 / x.shape[0])
+        frames = np.where(valid, frames, np.float32(0.0)) * win
         p = np.abs(np.fft.rfft(frames, axis=1)) ** 2 / norm
         out[i: i + step] = p.astype(np.float32) @ fb.T
     return out
 
 
-def compute(mono: np.ndarray, sr: int, t0: float, t1: float, max_frames: int = 2000, processed_mono=None,
+def compute(samples: np.ndarray, sr: int, t0: float, t1: float, max_frames: int = 2000, processed=None,
             cancel=None) -> SpecImage:
-    n = len(mono)
+    """Spectrogram image of samples [C, N] (channel average) over [t0, t1); with `processed` (same shape)
+    also the processed image and the effective mask."""
+    n = np.atleast_2d(samples).shape[1]
     a = max(0, int(t0 * sr))
     b = min(n, int(np.ceil(t1 * sr)))
     if b - a < 2:
         a, b = 0, n
     starts, hop = _frame_starts(a, b, max_frames)
-    p = _power_rows(mono, starts, sr, cancel)
+    p = _power_rows(samples, starts, sr, cancel)
     db = (10 * np.log10(np.maximum(p, 1e-12))).clip(FLOOR_DB, None).astype(np.float32)
     img = SpecImage(a / sr, (a + len(starts) * hop) / sr, sr, np.ascontiguousarray(db.T),
                     peak_db=float(np.percentile(db, 99.7)))
-    if processed_mono is not None:
-        pp = _power_rows(processed_mono, starts, sr, cancel)
+    if processed is not None:
+        pp = _power_rows(processed, starts, sr, cancel)
         pdb = (10 * np.log10(np.maximum(pp, 1e-12))).clip(FLOOR_DB, None).astype(np.float32)
         img.processed_db = np.ascontiguousarray(pdb.T)
         # effective amplitude gain of the edit, 1 where the signal is unchanged or silent
