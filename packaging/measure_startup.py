@@ -28,19 +28,30 @@ def _viewable_window(title: str) -> str | None:
     return None
 
 
-def measure(cmd: list[str], title: str, timeout: float) -> tuple[float | None, str | None]:
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (all its threads) from /proc (Linux only)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def measure(cmd: list[str], title: str, timeout: float) -> tuple[float | None, str | None, float | None]:
+    """(wall seconds to a visible window, window name, CPU seconds the program had used by then)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         while time.perf_counter() - t0 < timeout:
             name = _viewable_window(title)
             if name:
-                return time.perf_counter() - t0, name
+                return time.perf_counter() - t0, name, _cpu_seconds(proc.pid)
             if proc.poll() is not None:
                 err = proc.stderr.read().decode(errors="replace")[-2000:]
                 raise SystemExit(f"{cmd[0]} exited with code {proc.returncode} before showing a window:\n{err}")
             time.sleep(0.02)
-        return None, None
+        return None, None, None
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -62,16 +73,30 @@ def main(argv=None) -> int:
     if not os.environ.get("DISPLAY"):
         print("error: no DISPLAY; run under xvfb-run", file=sys.stderr)
         return 2
-    times = []
+    for _ in range(100):  # a just-started Xvfb may need a moment before it accepts clients
+        if subprocess.run(["xwininfo", "-root"], capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    else:
+        print(f"error: cannot connect to the X display {os.environ['DISPLAY']}", file=sys.stderr)
+        return 2
+    times, cpus = [], []
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     for i in range(a.runs):
-        t, name = measure([a.exe, *a.args], a.title, a.timeout)
+        t, name, cpu = measure([a.exe, *a.args], a.title, a.timeout)
         if t is None:
             print(f"run {i + 1}: no visible window titled *{a.title}* within {a.timeout:g} s")
             return 1
         times.append(t)
-        print(f"run {i + 1}: window {name!r} visible after {t:.2f} s")
-    print(f"launch to visible window: first {times[0]:.2f} s, best {min(times):.2f} s, "
-          f"median {sorted(times)[len(times) // 2]:.2f} s over {len(times)} runs")
+        cpus.append(cpu)
+        cpu_text = f" (the program had used {cpu:.2f} s of CPU)" if cpu is not None else ""
+        print(f"run {i + 1}: window {name!r} visible after {t:.2f} s{cpu_text}")
+    med = sorted(times)[len(times) // 2]
+    cpu_text = ""
+    if all(c is not None for c in cpus):
+        cpu_text = f"; CPU used by then: median {sorted(cpus)[len(cpus) // 2]:.2f} s"
+    print(f"launch to visible window: first {times[0]:.2f} s, best {min(times):.2f} s, median {med:.2f} s "
+          f"over {len(times)} runs (1-min load average {load:.1f} on {os.cpu_count()} CPUs){cpu_text}")
     return 0
 
 
