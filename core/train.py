@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--val-folds", type=int, nargs="+", default=[5], help="ESC-50 folds to validate on")
     d.add_argument("--seconds", type=float, default=4.0, help="mixture length")
     d.add_argument("--val-examples", type=int, default=96)
+    d.add_argument("--p-event", type=float, default=0.0,
+                   help="probability that the target is a short event with silence around it")
+    d.add_argument("--p-fill", type=float, default=0.0,
+                   help="probability that an interferer spans the whole mixture (clips end to end)")
     d.add_argument("--speed-aug", type=float, default=0.0, help="probability of a small speed change per source")
     o = p.add_argument_group("optimisation")
     o.add_argument("--epochs", type=int, default=100)
@@ -246,9 +250,11 @@ def train_worker(rank: int, args, port: int = 29533) -> None:
         raise SystemExit(f"textsep train: resume file not found: {resume}")
 
     fe = Frontend(spec)
-    mix = MixConfig(seconds=args.seconds, p_speed=args.speed_aug)
+    mix = MixConfig(seconds=args.seconds, p_speed=args.speed_aug, p_event=args.p_event, p_fill=args.p_fill)
     bank = ClipBank(corpus.split("train"), labels)
-    validator = Validator(corpus, labels, vecs, fe, mix, args.val_examples) if rank == 0 else None
+    # validation mixtures never change with the training distribution, so curves stay comparable
+    validator = Validator(corpus, labels, vecs, fe, MixConfig(seconds=args.seconds), args.val_examples) \
+        if rank == 0 else None
     if rank == 0:
         log(f"{name}: {count_parameters(model)/1e6:.2f} M params, {len(labels)} classes, "
             f"{len(bank.labels)} with training clips, {world} proc x {threads} thread(s)")
@@ -269,12 +275,16 @@ def train_worker(rank: int, args, port: int = 29533) -> None:
                  "training": {"command": "textsep train " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["train"]
                                                                       else sys.argv[1:]),
                               "seconds": args.seconds, "batch_size": args.batch_size * world,
+                              "p_event": args.p_event, "p_fill": args.p_fill,
                               "loss": args.loss, "bf16": args.bf16}}
     try:
         from tqdm import tqdm
     except ImportError:  # pragma: no cover
         tqdm = None
     stop = False
+    if args.max_cpu_minutes is not None and cpu_offset >= args.max_cpu_minutes:
+        log(f"CPU budget of {args.max_cpu_minutes} min already spent ({cpu_offset:.1f}); nothing to do")
+        start_epoch = args.epochs
     for epoch in range(start_epoch, args.epochs):
         sampler = MixtureSampler(bank, corpus, mix, seed=int(np.random.SeedSequence([args.seed, rank, epoch])
                                                              .generate_state(1)[0]))

@@ -27,6 +27,8 @@ class MixConfig:
     gain_db: tuple = (-12.0, 0.0)
     p_active_crop: float = 0.9  # crops favour loud frames of the target (otherwise uniform)
     p_speed: float = 0.0  # small speed (pitch+time) changes of sources
+    p_fill: float = 0.0  # interferer made of clips laid end to end so it spans the whole mixture
+    p_event: float = 0.0  # target cut to a short event (0.4 s .. 70 % of the mixture) with silence around it
 
     @property
     def length(self) -> int:
@@ -50,6 +52,21 @@ class ClipBank:
                 else np.ones(1)
             self.activity[c.label].append((e / e.max()).astype(np.float32))
         self.labels = [lab for lab in self.labels if self.audio[lab]]
+
+    def fill(self, rng: np.random.Generator, label: str, length: int, xfade: int = 800) -> np.ndarray:
+        """`length` samples of `label` made of random clips laid end to end with short crossfades."""
+        out = np.zeros(0, dtype=np.float32)
+        clips = self.audio[label]
+        while len(out) < length:
+            c = clips[rng.integers(len(clips))]
+            if not len(out):
+                out = c[rng.integers(0, max(1, len(c) // 2)):].copy()
+                continue
+            f = min(xfade, len(c) // 2, len(out) // 2)
+            ramp = np.linspace(0, 1, f + 2, dtype=np.float32)[1:-1]
+            out[len(out) - f:] = out[len(out) - f:] * (1 - ramp) + c[:f] * ramp
+            out = np.concatenate([out, c[f:]])
+        return out[:length]
 
     def crop(self, rng: np.random.Generator, label: str, length: int, active: bool) -> np.ndarray:
         """A `length`-sample excerpt of a random clip of `label`, placed at a random offset."""
@@ -80,6 +97,29 @@ def _lowpass(x: np.ndarray, cutoff: float) -> np.ndarray:
     X = np.fft.rfft(x)
     X[int(cutoff / (SR / 2) * (len(X) - 1)):] = 0
     return np.fft.irfft(X, n=len(x)).astype(np.float32)
+
+
+def _event(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Keep one faded excerpt of x (the loudest-ish part) at a random place; silence elsewhere.
+
+    Teaches the model that a region is mostly *not* the target: in real edits the described sound fills
+    only part of the window and its context, and everything else must pass (keep) or stay (remove).
+    """
+    L = len(x)
+    n = int(rng.uniform(0.4 * SR, 0.7 * L))
+    c = np.concatenate([[0.0], np.cumsum(x.astype(np.float64) ** 2)])
+    e = c[n:] - c[:-n]
+    ok = np.flatnonzero(e >= 0.5 * e.max())
+    a = int(ok[rng.integers(len(ok))])
+    seg = x[a:a + n].copy()
+    f = min(160, n // 2)
+    ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(1, f + 1) / (f + 1))
+    seg[:f] *= ramp
+    seg[n - f:] *= ramp[::-1]
+    out = np.zeros_like(x)
+    b = int(rng.integers(0, L - n + 1))
+    out[b:b + n] = seg
+    return out
 
 
 def _speed(x: np.ndarray, factor: float) -> np.ndarray:
@@ -116,11 +156,16 @@ class MixtureSampler:
         L = cfg.length
         label = label or bank.labels[rng.integers(len(bank.labels))]
         target = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
+        if rng.random() < cfg.p_event:
+            target = _event(target, rng)
         others = [lab for lab in bank.labels if lab != label]
         n_int = 2 if rng.random() < cfg.p_two_interferers else 1
         inter = np.zeros(L, dtype=np.float32)
         for lab in rng.choice(others, size=n_int, replace=False):
-            s = bank.crop(rng, lab, L, rng.random() < cfg.p_active_crop)
+            if rng.random() < cfg.p_fill:
+                s = bank.fill(rng, lab, L)
+            else:
+                s = bank.crop(rng, lab, L, rng.random() < cfg.p_active_crop)
             inter += s * (10 ** (rng.uniform(-6, 0) / 20) / _rms(s))
         if cfg.p_speed > 0:
             if rng.random() < cfg.p_speed:

@@ -49,6 +49,7 @@ def save_checkpoint(path, model: TextConditionedUNet, spec: SpecConfig, meta: di
     os.close(fd)
     try:
         torch.save(blob, tmp)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a shipped model must be readable by everyone
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -68,7 +69,12 @@ def read_checkpoint(path) -> dict:
                               f"{str(exc).splitlines()[0][:200]}") from exc
     if not isinstance(blob, dict) or blob.get("format") != FORMAT:
         raise CheckpointError(f"{path.name} is not a TextSep checkpoint (missing format marker)")
-    if int(blob.get("version", 0)) > VERSION:
+    version = blob.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise CheckpointError(f"{path.name} has an invalid format version {version!r}")
+    if not isinstance(blob.get("meta", {}), dict):
+        raise CheckpointError(f"{path.name} is damaged: its metadata is not a mapping")
+    if version > VERSION:
         raise CheckpointError(f"{path.name} was written by a newer TextSep (format version {blob['version']})")
     for key in ("model_config", "spec", "state_dict"):
         if key not in blob:
