@@ -79,7 +79,7 @@ def build(corpus: Path) -> tuple[np.ndarray, list[dict]]:
         x = soxr.resample(x, sr, SR, quality="VHQ")
         x = _fade(x * 10 ** (c.gain_db / 20), int(c.fade_ms * SR / 1000))
         theta = (c.pan + 1) * np.pi / 4
-        a = int(round(c.at_s * SR))
+        a = round(c.at_s * SR)
         x = x[: mix.shape[1] - a]
         mix[0, a: a + len(x)] += np.cos(theta) * x
         mix[1, a: a + len(x)] += np.sin(theta) * x

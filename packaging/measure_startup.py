@@ -15,14 +15,14 @@ import subprocess
 import sys
 import time
 
-_LINE = re.compile(r'^\s*(0x[0-9a-f]+) "([^"]*)"', re.M)
+_LINE = re.compile(r'^\s*(0x[0-9a-f]+) "([^"]*)"', re.MULTILINE)
 
 
 def _viewable_window(title: str) -> str | None:
-    tree = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True).stdout
+    tree = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True, check=False).stdout
     for wid, name in _LINE.findall(tree):
         if title in name and not name.startswith("Qt "):
-            info = subprocess.run(["xwininfo", "-id", wid], capture_output=True, text=True).stdout
+            info = subprocess.run(["xwininfo", "-id", wid], capture_output=True, text=True, check=False).stdout
             if "Map State: IsViewable" in info:
                 return name
     return None
@@ -74,7 +74,7 @@ def main(argv=None) -> int:
         print("error: no DISPLAY; run under xvfb-run", file=sys.stderr)
         return 2
     for _ in range(100):  # a just-started Xvfb may need a moment before it accepts clients
-        if subprocess.run(["xwininfo", "-root"], capture_output=True).returncode == 0:
+        if subprocess.run(["xwininfo", "-root"], capture_output=True, check=False).returncode == 0:
             break
         time.sleep(0.1)
     else:

@@ -85,7 +85,7 @@ def spec_run(tmp_path, monkeypatch, tiny_checkpoint):
 
 
 def test_spec_bundles_checkpoint_resources_and_minilm(spec_run, tiny_checkpoint):
-    rec, ns = spec_run
+    _, ns = spec_run
     datas = {dest: Path(src) for dest, src, kind in ns["a"].datas}
     assert all(kind == "DATA" for _, _, kind in ns["a"].datas)
     # the stand-in goes in under the name the app looks for
@@ -104,7 +104,7 @@ def test_spec_bundles_checkpoint_resources_and_minilm(spec_run, tiny_checkpoint)
 
 
 def test_spec_app_settings(spec_run):
-    rec, ns = spec_run
+    rec, _ = spec_run
     (scripts,), akw = rec.calls["Analysis"][0]
     assert Path(scripts[0]) == ROOT / "packaging" / "launch_textsep.py" and Path(scripts[0]).is_file()
     assert all(Path(h).is_file() for h in akw["runtime_hooks"])
@@ -151,7 +151,10 @@ def test_spec_windows_icon_and_version_info(tmp_path, monkeypatch, tiny_checkpoi
     # the file is the expression PyInstaller evaluates: check it with stand-in classes everywhere ...
     names = ("VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "StringStruct", "VarFileInfo",
              "VarStruct")
-    stub = eval(text, {n: (lambda n: lambda *a, **k: (n, a, k))(n) for n in names})  # noqa: S307
+    def stand_in(name):
+        return lambda *a, **k: (name, a, k)
+
+    stub = eval(text, {n: stand_in(n) for n in names})
     assert stub[0] == "VSVersionInfo" and stub[2]["ffi"][2]["filevers"][:2] == tuple(
         int(x) for x in ns["VERSION"].split(".")[:2])
     if versioninfo is not None:  # ... and with PyInstaller's own parser where it can be imported
@@ -166,7 +169,7 @@ def test_spec_macos_app_bundle(tmp_path, monkeypatch, tiny_checkpoint):
     plist = bkw["info_plist"]
     assert plist["NSHighResolutionCapable"] is True
     assert plist["CFBundleShortVersionString"] == ns["VERSION"]
-    major, minor = (int(x) for x in plist["LSMinimumSystemVersion"].split("."))
+    major, _minor = (int(x) for x in plist["LSMinimumSystemVersion"].split("."))
     assert major >= 12
     doc = plist["CFBundleDocumentTypes"][0]
     assert "public.audio" in doc["LSItemContentTypes"] and "wav" in doc["CFBundleTypeExtensions"]
@@ -216,7 +219,7 @@ def test_icon_ico():
     assert (reserved, kind) == (0, 1) and count >= 5
     sizes = set()
     for i in range(count):
-        w, h, colors, _, planes, bpp, n, off = struct.unpack("<BBBBHHII", data[6 + 16 * i: 22 + 16 * i])
+        w, h, _colors, _, planes, bpp, n, off = struct.unpack("<BBBBHHII", data[6 + 16 * i: 22 + 16 * i])
         w, h = w or 256, h or 256
         assert off + n <= len(data) and (planes, bpp) == (1, 32)
         assert _png_size(data[off: off + n]) == (w, h)
@@ -296,8 +299,6 @@ def test_selftest_needs_no_qt(monkeypatch, tiny_checkpoint):
 
     Every import statement goes through builtins.__import__, even for modules other tests already loaded."""
     import builtins
-
-    from textsep_desktop import selftest
 
     real_import = builtins.__import__
     gui_imports = []
