@@ -100,8 +100,12 @@ def float_dtype(subtype: str):
 def raw_to_float(raw: np.ndarray, subtype: str) -> np.ndarray:
     """[N, C] raw block as read by soundfile -> [C, N] float."""
     if raw.dtype == np.int32:
-        out = raw.T.astype(np.float64) * (1.0 / 2**31)
-        return out.astype(float_dtype(subtype), copy=False)
+        # <= 24 significant bits convert to float32 exactly, and the power-of-two scale is exact too;
+        # one pass straight into a C-contiguous [C, N] array (no float64 temporary).
+        dt = float_dtype(subtype)
+        out = np.empty(raw.shape[::-1], dtype=dt)
+        np.multiply(raw.T, dt(1.0 / 2**31), out=out, dtype=dt)
+        return out
     return np.ascontiguousarray(raw.T, dtype=float_dtype(subtype))
 
 
