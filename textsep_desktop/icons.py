@@ -33,13 +33,20 @@ def _draw(fn, colour=FG) -> QIcon:
     return icon
 
 
+def _poly(*points, closed: bool = True) -> QPainterPath:
+    """A path through straight segments between points (closed into a polygon unless closed=False)."""
+    path = QPainterPath(QPointF(*points[0]))
+    for pt in points[1:]:
+        path.lineTo(*pt)
+    if closed:
+        path.closeSubpath()
+    return path
+
+
 def _play(p, c):
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(c)
-    path = QPainterPath(QPointF(18, 12))
-    path.lineTo(52, 32)
-    path.lineTo(18, 52)
-    path.closeSubpath()
+    path = _poly((18, 12), (52, 32), (18, 52))
     p.drawPath(path)
 
 
@@ -62,10 +69,7 @@ def _loop(p, c):
     p.drawArc(QRectF(10, 16, 44, 32), 30 * 16, 300 * 16)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(c)
-    tip = QPainterPath(QPointF(50, 10))
-    tip.lineTo(56, 26)
-    tip.lineTo(40, 24)
-    tip.closeSubpath()
+    tip = _poly((50, 10), (56, 26), (40, 24))
     p.drawPath(tip)
 
 
@@ -73,23 +77,14 @@ def _to_start(p, c):
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(c)
     p.drawRect(QRectF(14, 14, 6, 36))
-    path = QPainterPath(QPointF(50, 14))
-    path.lineTo(22, 32)
-    path.lineTo(50, 50)
-    path.closeSubpath()
+    path = _poly((50, 14), (22, 32), (50, 50))
     p.drawPath(path)
 
 
 def _folder(p, c):
     p.setPen(_pen(c, 4))
     p.setBrush(Qt.BrushStyle.NoBrush)
-    path = QPainterPath(QPointF(8, 50))
-    path.lineTo(8, 16)
-    path.lineTo(24, 16)
-    path.lineTo(30, 22)
-    path.lineTo(54, 22)
-    path.lineTo(54, 50)
-    path.closeSubpath()
+    path = _poly((8, 50), (8, 16), (24, 16), (30, 22), (54, 22), (54, 50))
     p.drawPath(path)
     p.drawLine(QPointF(8, 30), QPointF(54, 30))
 
@@ -97,12 +92,7 @@ def _folder(p, c):
 def _save(p, c):
     p.setPen(_pen(c, 4))
     p.setBrush(Qt.BrushStyle.NoBrush)
-    path = QPainterPath(QPointF(12, 10))
-    path.lineTo(44, 10)
-    path.lineTo(54, 20)
-    path.lineTo(54, 54)
-    path.lineTo(12, 54)
-    path.closeSubpath()
+    path = _poly((12, 10), (44, 10), (54, 20), (54, 54), (12, 54))
     p.drawPath(path)
     p.drawRect(QRectF(22, 10, 18, 12))
     p.drawRect(QRectF(20, 34, 26, 20))
@@ -113,10 +103,7 @@ def _export(p, c):
     p.drawLine(QPointF(32, 40), QPointF(32, 8))
     p.drawLine(QPointF(20, 20), QPointF(32, 8))
     p.drawLine(QPointF(44, 20), QPointF(32, 8))
-    path = QPainterPath(QPointF(12, 34))
-    path.lineTo(12, 54)
-    path.lineTo(52, 54)
-    path.lineTo(52, 34)
+    path = _poly((12, 34), (12, 54), (52, 54), (52, 34), closed=False)
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawPath(path)
 
@@ -134,10 +121,7 @@ def _arrow_curve(p, c, mirror: bool):
     p.drawPath(path)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(c)
-    tip = QPainterPath(QPointF(8, 30))
-    tip.lineTo(22, 12)
-    tip.lineTo(28, 34)
-    tip.closeSubpath()
+    tip = _poly((8, 30), (22, 12), (28, 34))
     p.drawPath(tip)
     p.restore()
 
@@ -257,10 +241,7 @@ def _trash(p, c):
     p.drawLine(QPointF(24, 16), QPointF(26, 9))
     p.drawLine(QPointF(26, 9), QPointF(38, 9))
     p.drawLine(QPointF(38, 9), QPointF(40, 16))
-    path = QPainterPath(QPointF(16, 16))
-    path.lineTo(19, 56)
-    path.lineTo(45, 56)
-    path.lineTo(48, 16)
+    path = _poly((16, 16), (19, 56), (45, 56), (48, 16), closed=False)
     p.drawPath(path)
     p.drawLine(QPointF(28, 26), QPointF(28, 46))
     p.drawLine(QPointF(36, 26), QPointF(36, 46))
@@ -284,11 +265,7 @@ def _image(p, c):
     p.setPen(_pen(c, 4))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRoundedRect(QRectF(8, 12, 48, 40), 4, 4)
-    path = QPainterPath(QPointF(10, 46))
-    path.lineTo(24, 30)
-    path.lineTo(34, 40)
-    path.lineTo(42, 32)
-    path.lineTo(54, 46)
+    path = _poly((10, 46), (24, 30), (34, 40), (42, 32), (54, 46), closed=False)
     p.drawPath(path)
     p.drawEllipse(QPointF(42, 22), 3, 3)
 
