@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import audio as audio_io
-from core.edits import DEFAULT_FADE_MS, EditError, EditSpec, Region, clip_regions
+from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, EditError, EditSpec, Region, clip_regions
 
 
 class BatchError(ValueError):
@@ -28,12 +28,13 @@ class WholeFile:
     prompt: str
     mode: str = "keep"
     fade_ms: float = DEFAULT_FADE_MS
+    depth_db: float = DEFAULT_DEPTH_DB
 
     def __post_init__(self):
-        Region(0.0, 1.0, self.prompt, self.mode, self.fade_ms)  # same validation as any region
+        self.regions(1.0)  # same validation as any region
 
     def regions(self, duration_s: float) -> list[Region]:
-        return [Region(0.0, duration_s, self.prompt, self.mode, self.fade_ms)]
+        return [Region(0.0, duration_s, self.prompt, self.mode, self.fade_ms, depth_db=self.depth_db)]
 
 
 EditSource = list | tuple | EditSpec | WholeFile | Callable[[audio_io.AudioInfo], list]
@@ -46,6 +47,33 @@ class FileResult:
     status: str  # "written", "skipped", "failed", "cancelled"
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
+
+
+FINAL_STATUSES = ("written", "skipped", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class FileEvent:
+    """One step of one file, for `run_batch(on_file=...)`: a file "started", made "progress", and ended
+    with its final status (one of FINAL_STATUSES, carrying the FileResult)."""
+
+    index: int  # 0-based position in the batch
+    total: int  # number of files in the batch
+    input: Path
+    output: Path | None
+    status: str  # "started", "progress", or a final status
+    fraction: float = 0.0  # of this file, 0..1
+    message: str = ""  # the engine's progress message, or the reason a file was skipped or failed
+    result: FileResult | None = None  # on the final event
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def batch_fraction(self) -> float:
+        """Of the whole batch, 0..1."""
+        return min(1.0, (self.index + (1.0 if self.final else self.fraction)) / max(1, self.total))
 
 
 @dataclass
@@ -133,16 +161,18 @@ def plan_outputs(input_dir, output_dir, *, recursive: bool = False, suffix: str 
 def run_batch(separator, input_dir, output_dir, regions_or_spec: EditSource, *, overwrite: bool = False,
               progress: Callable[[float, str], None] | None = None,
               cancel: threading.Event | Callable[[], bool] | None = None,
-              recursive: bool = False, suffix: str = "") -> BatchReport:
+              recursive: bool = False, suffix: str = "",
+              on_file: Callable[[FileEvent], None] | None = None) -> BatchReport:
     """Apply the same edit to every audio file in input_dir, writing to output_dir.
 
     regions_or_spec: a list of Regions, an EditSpec, a WholeFile, or a callable(AudioInfo) -> regions.
-    progress(fraction, message) covers the whole batch. Setting `cancel` stops after the current chunk;
+    progress(fraction, message) covers the whole batch. on_file(FileEvent) follows each file by structure,
+    not text: "started", "progress" (its own fraction and the engine's message), then exactly one final
+    event (written / skipped / failed / cancelled, with the FileResult); files after a cancel get none.
+    Both are called on the thread running the batch. Setting `cancel` stops after the current chunk;
     the file in progress is not written and the report says cancelled=True. Per-file problems are
     recorded in the report, never raised; BatchError is raised only when the batch cannot start.
     """
-    from core.separate import Cancelled
-
     pairs = plan_outputs(input_dir, output_dir, recursive=recursive, suffix=suffix)
     output_dir = Path(output_dir)
     try:
@@ -153,45 +183,63 @@ def run_batch(separator, input_dir, output_dir, regions_or_spec: EditSource, *, 
         raise BatchError(f"The output folder {output_dir} is not writable")
     inputs = {p.resolve() for p, _ in pairs}
     report = BatchReport()
-    n = max(1, len(pairs))
+    total = len(pairs)
+    n = max(1, total)
     planned: set[Path] = set()
 
+    def event(i, src, dst, status, frac=0.0, msg="", res=None):
+        if on_file:
+            on_file(FileEvent(i, total, src, dst, status, float(frac), msg, res))
+
     for i, (src, dst) in enumerate(pairs):
-        def sub(frac, msg, i=i, src=src):
+        def sub(frac, msg, i=i, src=src, dst=dst):
             if progress:
-                progress(min(1.0, (i + frac) / n), f"{src.name} ({i + 1}/{len(pairs)}): {msg}")
+                progress(min(1.0, (i + frac) / n), f"{src.name} ({i + 1}/{total}): {msg}")
+            event(i, src, dst, "progress", min(1.0, max(0.0, frac)), msg)
 
         if progress:
-            progress(i / n, f"{src.name} ({i + 1}/{len(pairs)})")
+            progress(i / n, f"{src.name} ({i + 1}/{total})")
+        event(i, src, dst, "started")
         res = FileResult(src, dst, "failed")
         report.results.append(res)
-        if dst.resolve() in inputs:
-            res.status, res.reason = "skipped", f"the output {dst} is one of the input files"
-            continue
-        if dst.resolve() in planned:
-            res.reason = f"another input already writes {dst}"
-            continue
-        planned.add(dst.resolve())
-        if dst.exists() and not overwrite:
-            res.status, res.reason = "skipped", f"{dst} already exists"
-            continue
-        try:
-            info = audio_io.info(src)
-            regions, res.warnings = clip_regions(_regions_for(regions_or_spec, info), info.duration)
-            if not regions:
-                raise EditError("No enabled regions to apply")
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            report_ = separator.separate_file(src, dst, regions, overwrite=overwrite, progress=sub, cancel=cancel)
-            res.warnings += [w for w in report_.warnings if w not in res.warnings]
-            res.status = "written"
-        except Cancelled:
-            res.status, res.reason = "cancelled", "cancelled before it was written"
+        _run_one(separator, regions_or_spec, src, dst, res, inputs, planned, overwrite, sub, cancel)
+        event(i, src, dst, res.status, 1.0, res.reason, res)
+        if res.status == "cancelled":
             report.cancelled = True
             break
-        except (audio_io.AudioError, EditError) as exc:
-            res.reason = str(exc)
-        except Exception as exc:  # noqa: BLE001 - a bug or resource problem with one file must not lose the rest
-            res.reason = f"{type(exc).__name__}: {exc}"
     if progress and not report.cancelled:
         progress(1.0, f"Done: {len(report.written)} written, {len(report.failed)} failed")
     return report
+
+
+def _run_one(separator, regions_or_spec, src: Path, dst: Path, res: FileResult, inputs: set, planned: set,
+             overwrite: bool, sub, cancel) -> None:
+    """Process one file of run_batch, recording the outcome in `res` (never raising for the file's own
+    problems)."""
+    from core.separate import Cancelled
+
+    if dst.resolve() in inputs:
+        res.status, res.reason = "skipped", f"the output {dst} is one of the input files"
+        return
+    if dst.resolve() in planned:
+        res.reason = f"another input already writes {dst}"
+        return
+    planned.add(dst.resolve())
+    if dst.exists() and not overwrite:
+        res.status, res.reason = "skipped", f"{dst} already exists"
+        return
+    try:
+        info = audio_io.info(src)
+        regions, res.warnings = clip_regions(_regions_for(regions_or_spec, info), info.duration)
+        if not regions:
+            raise EditError("No enabled regions to apply")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        report_ = separator.separate_file(src, dst, regions, overwrite=overwrite, progress=sub, cancel=cancel)
+        res.warnings += [w for w in report_.warnings if w not in res.warnings]
+        res.status = "written"
+    except Cancelled:
+        res.status, res.reason = "cancelled", "cancelled before it was written"
+    except (audio_io.AudioError, EditError) as exc:
+        res.reason = str(exc)
+    except Exception as exc:  # noqa: BLE001 - a bug or resource problem with one file must not lose the rest
+        res.reason = f"{type(exc).__name__}: {exc}"

@@ -61,6 +61,8 @@ def _add_edit_options(p: argparse.ArgumentParser) -> None:
                    help="start end [start end ...] in seconds (default: the whole file)")
     g.add_argument("--fade-ms", "--fade_ms", dest="fade_ms", type=float, default=None,
                    help="fade inside each window edge, ms (default 70)")
+    g.add_argument("--depth-db", "--depth_db", dest="depth_db", type=float, default=None,
+                   help="how far the edit may turn sound down, dB (default 20; up to 120 for the full mask)")
     g.add_argument("--edits", help="edit spec JSON (regions with their own prompts/modes); replaces the options "
                                    "above")
     m = p.add_argument_group("model")
@@ -79,12 +81,13 @@ def _add_edit_options(p: argparse.ArgumentParser) -> None:
 def _edit_source(a, prog: str):
     """An EditSpec, a list of Regions, or a WholeFile from the options; CliError(2) on bad input."""
     from core.batch import WholeFile
-    from core.edits import DEFAULT_FADE_MS, EditError, EditSpec, regions_from_windows
+    from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, EditError, EditSpec, regions_from_windows
 
     try:
         if a.edits:
             clash = [name for name, v in (("--prompt-text", a.prompt), ("--time-windows", a.windows),
-                                          ("--mode", a.mode), ("--fade-ms", a.fade_ms)) if v is not None]
+                                          ("--mode", a.mode), ("--fade-ms", a.fade_ms),
+                                          ("--depth-db", a.depth_db)) if v is not None]
             if clash:
                 raise CliError(f"--edits carries its own regions; do not combine it with {', '.join(clash)}",
                                EXIT_USAGE)
@@ -96,9 +99,10 @@ def _edit_source(a, prog: str):
             raise CliError("--prompt-text is required (or give --edits)", EXIT_USAGE)
         mode = (a.mode or "keep").strip().lower()
         fade = DEFAULT_FADE_MS if a.fade_ms is None else a.fade_ms
+        depth = DEFAULT_DEPTH_DB if a.depth_db is None else a.depth_db
         if a.windows is None:
-            return WholeFile(a.prompt, mode, fade)
-        return regions_from_windows(a.prompt, mode, a.windows, fade)
+            return WholeFile(a.prompt, mode, fade, depth)
+        return regions_from_windows(a.prompt, mode, a.windows, fade, depth)
     except EditError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
 

@@ -29,12 +29,13 @@ import math
 import sys
 import time
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from core.data.cases import SPEECH_PAIR, Case, CaseError, read_cases
-from core.edits import Region
+from core.edits import MAX_DEPTH_DB, Region
 from core.metrics import mix_metrics, window_metrics
 from core.separate import MODEL_SR, Mask, Separator
 
@@ -78,7 +79,8 @@ class OracleIRM:
         n, m = len(self.mix), len(mono16)
         if self.sr == MODEL_SR:
             if m <= n:
-                for k in np.flatnonzero(self.mix[: n - m + 1] == mono16[0])[:5000]:
+                j = int(np.argmax(np.abs(mono16)))  # the loudest sample: few places in the mix share its value
+                for k in np.flatnonzero(self.mix[j: n - m + 1 + j] == mono16[j])[:5000]:
                     if np.array_equal(self.mix[k:k + m], mono16):
                         return int(k), m
             raise RuntimeError("oracle: the span given by the Separator is not part of the case's mix")
@@ -226,11 +228,12 @@ def evaluate_cases(separators: dict[str, Separator], cases: list[Case], *, no_ga
             if name == wrong_prompt_of and case.extra.get("wrong_prompt"):
                 rows.append(ctx.run("wrong-prompt", sep, case.region(case.extra["wrong_prompt"]), True))
             if name == no_gate_of:
-                whole = Region(0.0, mix.shape[1] / sr, case.prompt, case.mode, 0.0)
+                whole = Region(0.0, mix.shape[1] / sr, case.prompt, case.mode, 0.0, depth_db=case.depth_db)
                 rows.append(ctx.run("no-gate", sep, whole, False))
         if oracle:
             est = OracleIRM(mix.mean(axis=0), target.mean(axis=0), sr)  # channel means, as the Separator
-            rows.append(ctx.run("oracle-irm", Separator(est), region, True))
+            # the ceiling: the ideal mask at full depth (the other methods use the case's depth_db)
+            rows.append(ctx.run("oracle-irm", Separator(est), replace(region, depth_db=MAX_DEPTH_DB), True))
         if mixture:
             rows.append(ctx.run("mixture", None, region, False))
     for r in rows:

@@ -80,8 +80,9 @@ def resolve_device(device: str | None) -> torch.device:
 class UNetEstimator:
     """The trained model plus its text encoder."""
 
-    def __init__(self, bundle: ModelBundle, encoder=None, device: str | None = "cpu"):
+    def __init__(self, bundle: ModelBundle, encoder=None, device: str | None = "cpu", snap_prompts: bool = True):
         self.bundle = bundle
+        self.snap_prompts = snap_prompts
         self.model = bundle.model
         self.spec: SpecConfig = bundle.spec
         self.device = resolve_device(device)
@@ -101,9 +102,21 @@ class UNetEstimator:
         self.freqs_hz = band_centres(self.spec)
 
     def embed(self, prompts) -> torch.Tensor | None:
+        """Prompt embeddings as the model should see them.
+
+        With class routing, a prompt is "snapped" onto the known classes: its embedding becomes the
+        routing-weighted mix of the class anchors (at its own norm). The text MLP was only ever trained
+        on the classes' training paraphrases, so an unseen wording ("felling a tree") otherwise reaches
+        it off-distribution; snapping measured +1.2 dB SI-SDRi on unseen wordings and no change on seen
+        ones (checkpoints/README.md).
+        """
         if self.text_agnostic:
             return None
-        return torch.from_numpy(self.encoder.encode(prompts)).to(self.device)
+        emb = torch.from_numpy(self.encoder.encode(prompts)).to(self.device)
+        if self.snap_prompts and getattr(self.model, "routes", False):
+            with torch.inference_mode():
+                emb = (self.model.route(emb) @ self.model.anchors) * emb.float().norm(dim=-1, keepdim=True)
+        return emb
 
     @torch.inference_mode()
     def band_masks(self, mono16: np.ndarray, prompts: list[str]) -> torch.Tensor:
@@ -128,8 +141,11 @@ class SeparationReport:
     timings: dict = field(default_factory=dict)
 
 
-def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str) -> np.ndarray:
-    """Apply a 16 kHz-grid keep-mask to [C, n] audio at its own rate; `remove` uses 1 - mask."""
+def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str, floor: float = 0.0) -> np.ndarray:
+    """Apply a 16 kHz-grid keep-mask to [C, n] audio at its own rate; `remove` uses 1 - mask.
+
+    `floor` is the smallest gain (Region.floor_gain): the applied gain is floor + (1 - floor) * mask.
+    """
     n = x.shape[1]
     n_fft = native_fft_size(sr)
     hop = n_fft // 4
@@ -146,6 +162,8 @@ def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str) -> np.ndarray:
     M = (W @ (values[:, lo] * (1 - w) + values[:, hi] * w)).clamp_(0, 1)  # [bins, frames]
     if mode == "remove":
         M = M.neg_().add_(1)
+    if floor > 0:
+        M = M.mul_(1 - floor).add_(floor)
     y = istft(X.mul_(M), n_fft, hop, xt.shape[-1])  # in place: X is large and used once
     return y[:, :n].numpy().astype(x.dtype, copy=False)
 
@@ -183,7 +201,7 @@ class Separator:
         if mono16.shape[0] < MIN_MODEL_SAMPLES:  # the 16 kHz STFT needs a full frame; pad very short spans
             mono16 = np.pad(mono16, (0, MIN_MODEL_SAMPLES - mono16.shape[0]))
         mask = self.estimator.predict(mono16, region.prompt)
-        return apply_mask(x, sr, mask, region.mode)
+        return apply_mask(x, sr, mask, region.mode, region.floor_gain)
 
     def _chunks(self, n: int, sr: int) -> list[tuple[int, int]]:
         """Equal-length chunks of at most chunk_s that overlap by overlap_s (no short last chunk)."""

@@ -45,11 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--p-fill", type=float, default=0.0,
                    help="probability that an interferer spans the whole mixture (clips end to end)")
     d.add_argument("--speed-aug", type=float, default=0.0, help="probability of a small speed change per source")
+    d.add_argument("--eq-aug", type=float, default=0.0, help="probability of a random smooth EQ per source")
     o = p.add_argument_group("optimisation")
     o.add_argument("--epochs", type=int, default=100)
     o.add_argument("--steps-per-epoch", type=int, default=100)
     o.add_argument("--batch-size", type=int, default=8, help="per process")
     o.add_argument("--lr", type=float, default=1e-3)
+    o.add_argument("--weight-decay", type=float, default=0.0, help="decoupled weight decay (AdamW) when > 0")
     o.add_argument("--loss", choices=["mag", "mask", "sisdr", "mag+sisdr"], default="mag")
     o.add_argument("--max-cpu-minutes", type=float, default=None, help="stop once this much CPU time is spent")
     o.add_argument("--seed", type=int, default=0)
@@ -73,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--save-every", type=int, default=10, help="epochs between {name}_epochN.pth")
     r.add_argument("--resume", nargs="?", const="auto", default=None,
                    help="resume from a {name}_last.pth (default: the one in --output-dir)")
+    r.add_argument("--init-from", default=None,
+                   help="start from this checkpoint's weights (same model settings) with a fresh optimiser; "
+                        "ignored when resuming")
     r.add_argument("--cpu", action="store_true", help="train on the CPU even if a GPU is present")
     r.add_argument("--quiet", action="store_true")
     return p
@@ -226,7 +231,8 @@ def train_worker(rank: int, args, port: int = 29533) -> None:
     model = TextConditionedUNet(mcfg)
     if model.routes:
         model.set_anchors(anchors)
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay) \
+        if args.weight_decay > 0 else torch.optim.Adam(model.parameters(), lr=args.lr)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=0.5, patience=5)
     history: list[dict] = []
     start_epoch, cpu_offset, wall_offset, best = 0, 0.0, 0.0, -math.inf
@@ -248,9 +254,12 @@ def train_worker(rank: int, args, port: int = 29533) -> None:
         log(f"resumed from {resume} at epoch {start_epoch} ({cpu_offset:.1f} CPU-min so far)")
     elif args.resume and args.resume != "auto":
         raise SystemExit(f"textsep train: resume file not found: {resume}")
+    elif args.init_from:
+        model.load_state_dict(read_checkpoint(args.init_from)["state_dict"])
+        log(f"weights from {args.init_from}")
 
     fe = Frontend(spec)
-    mix = MixConfig(seconds=args.seconds, p_speed=args.speed_aug, p_event=args.p_event, p_fill=args.p_fill)
+    mix = MixConfig(seconds=args.seconds, p_speed=args.speed_aug, p_eq=args.eq_aug, p_event=args.p_event, p_fill=args.p_fill)
     bank = ClipBank(corpus.split("train"), labels)
     # validation mixtures never change with the training distribution, so curves stay comparable
     validator = Validator(corpus, labels, vecs, fe, MixConfig(seconds=args.seconds), args.val_examples) \
@@ -276,6 +285,7 @@ def train_worker(rank: int, args, port: int = 29533) -> None:
                                                                       else sys.argv[1:]),
                               "seconds": args.seconds, "batch_size": args.batch_size * world,
                               "p_event": args.p_event, "p_fill": args.p_fill,
+                              "speed_aug": args.speed_aug, "eq_aug": args.eq_aug, "weight_decay": args.weight_decay,
                               "loss": args.loss, "bf16": args.bf16}}
     try:
         from tqdm import tqdm

@@ -77,6 +77,21 @@ def test_edits_file(run, wav, tmp_path, tiny_checkpoint):
     assert code == 2 and "not valid JSON" in err
 
 
+def test_depth_db_sets_how_far_sound_is_turned_down(run, wav, tmp_path, tiny_checkpoint):
+    energy = {}
+    for depth in (6, 60):
+        out = tmp_path / f"d{depth}.wav"
+        code, _, err = run(*sep_args(wav, out, tiny_checkpoint, "--prompt-text", "dog", "--mode", "remove",
+                                     "--time-windows", "1", "2", "--depth-db", depth))
+        assert code == 0, err
+        y, _ = sf.read(str(out))
+        energy[depth] = float(np.sum(y[int(1.1 * SR): int(1.9 * SR)] ** 2))
+    assert energy[6] > energy[60]
+    code, _, err = run(*sep_args(wav, tmp_path / "o4.wav", tiny_checkpoint, "--edits", tmp_path / "none.json",
+                                 "--depth-db", "10"))
+    assert code == 2 and "do not combine" in err
+
+
 def _make_zero_length(path):
     sf.write(str(path), np.zeros((0, 1)), SR, subtype="PCM_16")
 
@@ -92,6 +107,8 @@ def _make_zero_length(path):
     ("non-numeric window", ["--prompt-text", "dog", "--time-windows", "a", "1"], 2, "invalid float"),
     ("unknown mode", ["--prompt-text", "dog", "--mode", "mute"], 2, "Unknown mode"),
     ("empty prompt", ["--prompt-text", "  "], 2, "prompt is empty"),
+    ("zero depth", ["--prompt-text", "dog", "--depth-db", "0"], 2, "depth_db must be in"),
+    ("depth with whole file", ["--prompt-text", "dog", "--depth-db", "500"], 2, "depth_db must be in"),
     ("no prompt", [], 2, "--prompt-text is required"),
     ("cpu vs cuda", ["--prompt-text", "dog", "--cpu", "--device", "cuda"], 2, "contradicts"),
     ("unknown option", ["--prompt-text", "dog", "--colour", "red"], 2, "unrecognized arguments"),

@@ -29,7 +29,8 @@ def regions(draw, max_start=20.0):
     start = draw(st.floats(0, max_start, allow_nan=False, allow_infinity=False))
     length = draw(st.floats(1e-3, 10.0, allow_nan=False, allow_infinity=False))
     return Region(start, start + length, draw(prompts), draw(st.sampled_from(["keep", "remove"])),
-                  draw(st.floats(0, 500, allow_nan=False, allow_infinity=False)), draw(st.booleans()))
+                  draw(st.floats(0, 500, allow_nan=False, allow_infinity=False)), draw(st.booleans()),
+                  draw(st.floats(0.5, 120, allow_nan=False, allow_infinity=False)))
 
 
 @settings(max_examples=150, deadline=None)
@@ -98,6 +99,10 @@ def test_numpy_scalars_accepted_and_normalised():
     ({"mode": "mute"}, "Unknown mode"),
     ({"fade_ms": -5}, "fade_ms"),
     ({"enabled": "yes"}, "enabled"),
+    ({"depth_db": 0}, "depth_db"),
+    ({"depth_db": -3}, "depth_db"),
+    ({"depth_db": 121}, "depth_db"),
+    ({"depth_db": math.inf}, "finite"),
 ])
 def test_region_validation(kwargs, message):
     args = {"start_s": 0, "end_s": 1, "prompt": "dog bark", "mode": "keep"}
@@ -140,3 +145,10 @@ def test_clip_regions():
     assert out[1].end_s == 5.0 and len(warnings) == 1 and "Region 2" in warnings[0]
     with pytest.raises(EditError, match="starts after the end"):
         clip_regions([Region(0, 1, "a"), Region(5.0, 6, "b")], 5.0)
+
+
+def test_depth_defaults_and_older_specs_still_load():
+    r = Region.from_dict({"start_s": 0, "end_s": 1, "prompt": "dog bark"})  # a spec written before depth_db
+    assert r.depth_db == 20.0 and r.floor_gain == pytest.approx(0.1)
+    assert Region(0, 1, "x", depth_db=120).floor_gain == pytest.approx(1e-6)
+    assert [x.depth_db for x in regions_from_windows("x", "remove", [0, 1, 2, 3], 10, 35.0)] == [35.0, 35.0]

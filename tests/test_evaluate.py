@@ -252,3 +252,24 @@ def test_evaluate_cases_api_on_an_external_stereo_case(tmp_path, tiny_separator)
     means = method_means(rows)
     assert means["oracle-irm"] > 8.0 and means["mixture"] == 0.0
     assert all(math.isfinite(r["sdr"]) for r in rows)
+
+
+def test_oracle_finds_a_span_that_starts_in_digital_silence():
+    """A 16 kHz mix with long exact-zero stretches (a gated speech interferer): the span the Separator
+    hands the oracle starts with a zero that occurs thousands of times; it must still be located."""
+    from core.evaluate import OracleIRM
+
+    sr = 16000
+    rng = np.random.default_rng(1)
+    mix = np.zeros(8 * sr, dtype=np.float32)
+    mix[6 * sr:] = 0.1 * rng.standard_normal(2 * sr)
+    mix[3 * sr:4 * sr] += 0.2 * rng.standard_normal(sr)
+    target = np.zeros_like(mix)
+    target[3 * sr:4 * sr] = mix[3 * sr:4 * sr]
+    oracle = OracleIRM(mix, target, sr)
+    span = mix[int(2.5 * sr): int(6.5 * sr)]
+    assert oracle._span(span) == (int(2.5 * sr), len(span))
+    m = oracle.predict(span, "x").values.numpy()
+    hop = 256 / sr
+    assert m[:, int(0.7 / hop): int(1.3 / hop)].mean() > 0.9  # target inside 3-4 s of the mix
+    assert m[:, int(3.7 / hop): int(3.9 / hop)].mean() < 0.1  # interferer-only at 6.2-6.4 s

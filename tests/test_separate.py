@@ -209,6 +209,37 @@ def test_output_checked_before_processing(tmp_path):
     assert est.calls == [], "a bad output must be refused before any processing"
 
 
+def test_apply_mask_floor_bounds_the_gain():
+    """depth: a zero keep-mask (or a full remove-mask) leaves the signal at floor gain, not silence."""
+    sr = 22050
+    x = tone_noise(1, sr)
+    zeros = Mask(torch.zeros(8, 40), np.linspace(0, 8000, 8), 256 / SR16)
+    ones = Mask(torch.ones(8, 40), np.linspace(0, 8000, 8), 256 / SR16)
+    for mask, mode in ((zeros, "keep"), (ones, "remove")):
+        y = apply_mask(x, sr, mask, mode, floor=0.1)
+        assert np.abs(y - 0.1 * x).max() < 1e-5
+        assert np.abs(apply_mask(x, sr, mask, mode)).max() < 1e-5
+
+
+def test_region_depth_reaches_the_mask():
+    sr = 16000
+    x = tone_noise(3, sr, channels=1)
+
+    class Zero:
+        name = "zero"
+
+        def predict(self, mono16, prompt):  # a keep-mask of zeros everywhere
+            return Mask(torch.zeros(8, len(mono16) // 256 + 1), np.linspace(0, 8000, 8), 256 / SR16)
+
+    est = Zero()
+    for depth in (6.0, 20.0):
+        y = Separator(est).separate(x, sr, [Region(1.0, 2.0, "x", "keep", 0.0, depth_db=depth)])
+        inner = slice(int(1.2 * sr), int(1.8 * sr))
+        ratio = np.sqrt(np.mean(y[:, inner] ** 2) / np.mean(x[:, inner] ** 2))
+        assert ratio == pytest.approx(10 ** (-depth / 20), rel=0.02)
+        assert np.array_equal(y[:, : sr], x[:, : sr]) and np.array_equal(y[:, 2 * sr:], x[:, 2 * sr:])
+
+
 def test_apply_mask_identity_and_zero():
     sr = 44100
     x = tone_noise(1, sr)

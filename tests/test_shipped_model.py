@@ -65,3 +65,23 @@ def test_the_prompt_matters(rows):
     right = _mean(rows, "textsep")
     wrong = _mean(rows, "wrong-prompt")
     assert right > wrong + 5.0, f"right prompt {right:.2f} dB vs wrong prompt {wrong:.2f} dB"
+
+
+def test_prompts_are_snapped_onto_the_known_classes(shipped):
+    """Free wording reaches the network as a mix of the class anchors it resembles (UNetEstimator.embed)."""
+    import torch
+
+    est = shipped.estimator
+    classes = est.bundle.meta["classes"]
+    anchors = est.model.anchors
+    prompts = {"felling a tree": "chopping_wood", "canine barking": "dog", "a woman says something": "female_speech"}
+    snapped = est.embed(list(prompts))
+    est.snap_prompts = False
+    try:
+        raw = est.embed(list(prompts))
+    finally:
+        est.snap_prompts = True
+    for k, label in enumerate(prompts.values()):
+        a = anchors[classes.index(label)]
+        cos = lambda v: float(torch.nn.functional.cosine_similarity(v, a, dim=0))  # noqa: E731
+        assert cos(snapped[k]) > 0.85 and cos(snapped[k]) > cos(raw[k]), (label, cos(snapped[k]), cos(raw[k]))

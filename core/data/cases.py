@@ -28,7 +28,7 @@ import numpy as np
 import soundfile as sf
 
 from core.data.corpus import SR, Corpus, read_clip
-from core.edits import DEFAULT_FADE_MS, MODES, EditError, Region
+from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, Region
 
 REQUIRED = ("case_id", "mix", "target", "prompt", "mode", "start_s", "end_s")
 GENERATED_EXTRA = ("label", "interferer_label", "wording", "snr_db", "wrong_prompt", "target_start_s",
@@ -68,8 +68,14 @@ class Case:
         v = self.extra.get("fade_ms", "")
         return float(v) if v not in ("", None) else DEFAULT_FADE_MS
 
+    @property
+    def depth_db(self) -> float:
+        v = self.extra.get("depth_db", "")
+        return float(v) if v not in ("", None) else DEFAULT_DEPTH_DB
+
     def region(self, prompt: str | None = None) -> Region:
-        return Region(self.start_s, self.end_s, prompt or self.prompt, self.mode, self.fade_ms)
+        return Region(self.start_s, self.end_s, prompt or self.prompt, self.mode, self.fade_ms,
+                      depth_db=self.depth_db)
 
     def load(self) -> tuple[np.ndarray, np.ndarray, int]:
         """(mix [C, N], target [C, N], sr) as float; checks they match."""

@@ -27,6 +27,7 @@ class MixConfig:
     gain_db: tuple = (-12.0, 0.0)
     p_active_crop: float = 0.9  # crops favour loud frames of the target (otherwise uniform)
     p_speed: float = 0.0  # small speed (pitch+time) changes of sources
+    p_eq: float = 0.0  # a random smooth EQ curve (+-6 dB) per source: recordings differ in colour, not class
     p_fill: float = 0.0  # interferer made of clips laid end to end so it spans the whole mixture
     p_event: float = 0.0  # target cut to a short event (0.4 s .. 70 % of the mixture) with silence around it
 
@@ -133,6 +134,15 @@ def _speed(x: np.ndarray, factor: float) -> np.ndarray:
     return out
 
 
+def _eq(x: np.ndarray, rng: np.random.Generator, max_db: float = 6.0, knots: int = 6) -> np.ndarray:
+    """Multiply the spectrum by a smooth random gain curve (linear in log-frequency between knots)."""
+    X = np.fft.rfft(x)
+    f = np.maximum(np.arange(len(X)) * SR / (2 * (len(X) - 1)), 30.0)
+    kf = np.geomspace(30.0, SR / 2, knots)
+    gain_db = np.interp(np.log(f), np.log(kf), rng.uniform(-max_db, max_db, knots))
+    return np.fft.irfft(X * 10 ** (gain_db / 20), n=len(x)).astype(np.float32)
+
+
 class MixtureSampler:
     """Draws (mixture, target, interference, label, prompt) examples; deterministic per seed."""
 
@@ -172,6 +182,11 @@ class MixtureSampler:
                 target = _speed(target, rng.uniform(0.92, 1.08))
             if rng.random() < cfg.p_speed:
                 inter = _speed(inter, rng.uniform(0.92, 1.08))
+        if cfg.p_eq > 0:
+            if rng.random() < cfg.p_eq:
+                target = _eq(target, rng)
+            if rng.random() < cfg.p_eq:
+                inter = _eq(inter, rng)
         for sig in (target, inter):
             if rng.random() < cfg.p_bandlimit:
                 sig[:] = _lowpass(sig, rng.uniform(*cfg.bandlimit_hz))
