@@ -196,6 +196,8 @@ class RegionOverlay(QObject):
 
     def _relabel(self) -> None:
         for rid, label in self.labels.items():
+            if rid not in self.model:  # a rebuild after the model replaced every region removes it next
+                continue
             r = self.model.get(rid)
             sign = "+" if r.mode == "keep" else "−"
             text = f"{self.model.number(rid)}  {sign} {r.prompt}"

@@ -159,3 +159,19 @@ def test_zoom_to_selection_and_fit(win):
     assert t0 <= 1.0 and t1 >= 1.5 and (t1 - t0) < 1.0
     win.view.zoom_fit()
     assert win.view.visible_range() == pytest.approx((0.0, 4.0), abs=1e-6)
+
+
+def test_replacing_all_regions_rebuilds_the_overlay(win):
+    """Loading an edit spec (or a session) over existing regions: the view shows exactly the new ones."""
+    from core.edits import Region
+    from textsep_desktop.undo import ReplaceAll
+
+    win.add_region(0.5, 1.0, "dog bark")
+    win.add_region(1.5, 2.0, "rain")
+    win.undo_stack.push(ReplaceAll(win.regions, [Region(2.5, 3.5, "female speech")], "Load edit spec"))
+    assert list(win.overlay.items) == win.regions.ids() and len(win.overlay.labels) == 1
+    (rid,) = win.regions.ids()
+    assert all(it.getRegion() == pytest.approx((2.5, 3.5)) for it in win.overlay.items[rid])
+    assert sum(isinstance(i, type(win.overlay.items[rid][0])) for i in win.view.wave_plot.items) == 1
+    win.undo_stack.undo()
+    assert len(win.overlay.items) == 2 and len(win.overlay.labels) == 2
