@@ -147,3 +147,59 @@ def test_cli_batch_exit_codes(tmp_path, tiny_checkpoint, capsys):
     empty.mkdir()
     assert cli.main(["batch", "--input-dir", str(empty), "--output-dir", str(out), "--prompt-text", "x"]) == 2
     assert "No audio files" in capsys.readouterr().err
+
+
+def test_on_file_events_follow_each_file_in_order(tmp_path):
+    from core.batch import FINAL_STATUSES, FileEvent
+
+    src = make_folder(tmp_path / "in", durations=(3.0, 3.0, 0.05))  # clip2 ends before the region starts
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "clip1.wav").write_bytes(b"an earlier result")
+    events: list[FileEvent] = []
+    texts = []
+    report = run_batch(Separator(LocalGate(), chunk_s=1.0, overlap_s=0.25), src, out, [Region(0.1, 2.9, "tone")],
+                       on_file=events.append, progress=lambda f, m: texts.append(m))
+    names = [r.input.name for r in report.results]
+    assert names == ["clip0.wav", "clip1.wav", "clip2.wav", "corrupt.wav", "stereo.flac"]
+    assert texts and texts[-1].startswith("Done")  # the text progress is unchanged
+    for i, res in enumerate(report.results):
+        evs = [e for e in events if e.index == i]
+        assert all(e.total == 5 and e.input == res.input and e.output == res.output for e in evs)
+        assert evs[0].status == "started" and evs[0].fraction == 0.0
+        assert evs[-1].final and evs[-1].status == res.status and evs[-1].result is res
+        assert sum(e.final for e in evs) == 1, "exactly one final event per file"
+        middle = evs[1:-1]
+        assert all(e.status == "progress" for e in middle)
+        fr = [e.fraction for e in middle]
+        assert all(0.0 <= f <= 1.0 for f in fr) and fr == sorted(fr)
+        if res.status == "written":
+            assert len(middle) >= 3 and any("Chunk 2/" in e.message for e in middle)  # chunked: several steps
+        else:
+            assert not middle and evs[-1].message == res.reason and res.reason
+    # files are reported one after another, never interleaved
+    order = [e.index for e in events]
+    assert order == sorted(order)
+    assert [e.status for e in events if e.final] == ["written", "skipped", "failed", "failed", "written"]
+    assert all(e.status in FINAL_STATUSES for e in events if e.final)
+    # the batch fraction rises to 1 over the run
+    bf = [e.batch_fraction for e in events]
+    assert bf == sorted(bf) and bf[-1] == 1.0
+
+
+def test_on_file_reports_the_cancelled_file_and_nothing_after(tmp_path):
+    src = make_folder(tmp_path / "in")
+    ev = threading.Event()
+    events = []
+
+    def on_file(e):
+        events.append(e)
+        if e.index == 1 and e.status == "progress":
+            ev.set()
+
+    report = run_batch(Separator(LocalGate(), chunk_s=1.0, overlap_s=0.25), src, tmp_path / "out",
+                       WholeFile("tone"), cancel=ev, on_file=on_file)
+    assert report.cancelled
+    finals = [(e.index, e.status) for e in events if e.final]
+    assert finals == [(0, "written"), (1, "cancelled")]
+    assert max(e.index for e in events) == 1
