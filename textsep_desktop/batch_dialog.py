@@ -10,11 +10,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from core.edits import MODES, EditError, EditSpec
+from core.edits import DEFAULT_DEPTH_DB, MAX_DEPTH_DB, MODES, EditError, EditSpec
 from textsep_desktop.worker import TaskRunner
 
 STATUS_COLOURS = {"written": QColor(64, 200, 120), "failed": QColor(235, 84, 72), "skipped": QColor(255, 190, 90),
@@ -32,7 +32,7 @@ def _folder_row(edit: QLineEdit, button: QPushButton) -> QWidget:
 
 class BatchDialog(QDialog):
     def __init__(self, model_manager, current_regions=None, default_fade_ms: float = 70.0, parent=None,
-                 input_dir: str = ""):
+                 input_dir: str = "", default_depth_db: float = DEFAULT_DEPTH_DB):
         super().__init__(parent)
         self.setWindowTitle("Batch: apply an edit to a folder")
         self.setMinimumSize(760, 560)
@@ -68,10 +68,18 @@ class BatchDialog(QDialog):
         self.prompt.setPlaceholderText("what to keep or remove, e.g. dog bark")
         self.mode = QComboBox()
         self.mode.addItems(MODES)
+        self.depth = QDoubleSpinBox()
+        self.depth.setRange(1, MAX_DEPTH_DB)
+        self.depth.setDecimals(0)
+        self.depth.setPrefix("depth ")
+        self.depth.setSuffix(" dB")
+        self.depth.setValue(default_depth_db)
+        self.depth.setToolTip("How far the edit may turn sound down: the gain never falls below −depth dB")
         wh = QHBoxLayout()
         wh.addWidget(self.src_whole)
         wh.addWidget(self.prompt, 1)
         wh.addWidget(self.mode)
+        wh.addWidget(self.depth)
         self.spec_path = QLineEdit()
         bs = QPushButton("Browse…")
         bs.clicked.connect(self._browse_spec)
@@ -146,7 +154,7 @@ class BatchDialog(QDialog):
             prompt = " ".join(self.prompt.text().split())
             if not prompt:
                 raise EditError("Type a prompt for the whole-file edit, e.g. 'dog bark'")
-            return WholeFile(prompt, self.mode.currentText(), self.fade_ms)
+            return WholeFile(prompt, self.mode.currentText(), self.fade_ms, self.depth.value())
         if not self.spec_path.text().strip():
             raise EditError("Choose an edit spec JSON file")
         return EditSpec.load(self.spec_path.text().strip())

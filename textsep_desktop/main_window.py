@@ -622,7 +622,8 @@ class MainWindow(QMainWindow):
             return None
         t0, t1 = max(0.0, float(t0)), min(self.doc.duration, float(t1))
         try:
-            r = Region(t0, t1, prompt or PLACEHOLDER_PROMPT, mode, self.settings.default_fade_ms)
+            r = Region(t0, t1, prompt or PLACEHOLDER_PROMPT, mode, self.settings.default_fade_ms,
+                       depth_db=self.settings.default_depth_db)
         except EditError as exc:
             self.status(f"Region not added: {exc}", 5000)
             return None
@@ -882,7 +883,8 @@ class MainWindow(QMainWindow):
         from textsep_desktop.batch_dialog import BatchDialog
 
         indir = str(self.browser.folder) if self.browser.folder else ""
-        dlg = BatchDialog(self.models, self.regions.regions(), self.settings.default_fade_ms, self, input_dir=indir)
+        dlg = BatchDialog(self.models, self.regions.regions(), self.settings.default_fade_ms, self, input_dir=indir,
+                          default_depth_db=self.settings.default_depth_db)
         self.batch = dlg
         dlg.open()
         return dlg

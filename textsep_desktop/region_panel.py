@@ -1,4 +1,4 @@
-"""The region list: a table editing enabled, start, end, prompt, mode and fade of every region.
+"""The region list: a table editing enabled, start, end, prompt, mode, fade and depth of every region.
 
 Edits never touch the RegionModel directly: they go to `edit_requested(id, new_region)`, which the
 main window turns into an undo command; the table then follows the model's signals, exactly like
@@ -13,11 +13,14 @@ from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
                                QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
 
-from core.edits import MODES, EditError, Region
+from core.edits import MAX_DEPTH_DB, MODES, EditError, Region
 from textsep_desktop.regions import RegionModel, region_colour
 
-COLUMNS = ("", "#", "Start", "End", "Prompt", "Mode", "Fade ms")
-C_ON, C_NUM, C_START, C_END, C_PROMPT, C_MODE, C_FADE = range(7)
+COLUMNS = ("", "#", "Start", "End", "Prompt", "Mode", "Fade ms", "Depth dB")
+C_ON, C_NUM, C_START, C_END, C_PROMPT, C_MODE, C_FADE, C_DEPTH = range(8)
+MIN_DEPTH_EDIT_DB = 1.0  # the editor's range; core accepts (0, MAX_DEPTH_DB]
+DEPTH_TIP = ("How far the edit may turn sound down: the gain never falls below −depth dB "
+             f"(like a noise reducer's reduction). {MAX_DEPTH_DB:g} dB = as deep as the model's mask says")
 
 
 class RegionTableModel(QAbstractTableModel):
@@ -79,14 +82,14 @@ class RegionTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             return ("Enabled", "Order (regions apply in this order)", "Start (seconds)", "End (seconds)",
                     "What to keep or remove, in words", "keep = isolate it, remove = suppress it",
-                    "Raised-cosine fade inside the region edges")[section]
+                    "Raised-cosine fade inside the region edges", DEPTH_TIP)[section]
         return None
 
     def flags(self, index):
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == C_ON:
             return f | Qt.ItemFlag.ItemIsUserCheckable
-        if index.column() in (C_START, C_END, C_PROMPT, C_MODE, C_FADE):
+        if index.column() in (C_START, C_END, C_PROMPT, C_MODE, C_FADE, C_DEPTH):
             return f | Qt.ItemFlag.ItemIsEditable
         return f
 
@@ -100,10 +103,13 @@ class RegionTableModel(QAbstractTableModel):
             return Qt.CheckState.Checked if r.enabled else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DisplayRole:
             return {C_NUM: str(index.row() + 1), C_START: f"{r.start_s:.3f}", C_END: f"{r.end_s:.3f}",
-                    C_PROMPT: r.prompt, C_MODE: r.mode, C_FADE: f"{r.fade_ms:g}"}.get(c)
+                    C_PROMPT: r.prompt, C_MODE: r.mode, C_FADE: f"{r.fade_ms:g}",
+                    C_DEPTH: f"{r.depth_db:g}"}.get(c)
         if role == Qt.ItemDataRole.EditRole:
             return {C_START: r.start_s, C_END: r.end_s, C_PROMPT: r.prompt, C_MODE: r.mode,
-                    C_FADE: r.fade_ms}.get(c)
+                    C_FADE: r.fade_ms, C_DEPTH: r.depth_db}.get(c)
+        if role == Qt.ItemDataRole.ToolTipRole and c == C_DEPTH:
+            return f"Gain never below −{r.depth_db:g} dB. " + DEPTH_TIP.split(": ", 1)[0]
         if role == Qt.ItemDataRole.DecorationRole and c == C_NUM:
             return _swatch(region_colour(r))
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -111,7 +117,7 @@ class RegionTableModel(QAbstractTableModel):
                 return QColor(120, 124, 134)
             if c == C_MODE:
                 return region_colour(r)
-        if role == Qt.ItemDataRole.TextAlignmentRole and c in (C_NUM, C_START, C_END, C_FADE):
+        if role == Qt.ItemDataRole.TextAlignmentRole and c in (C_NUM, C_START, C_END, C_FADE, C_DEPTH):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -136,6 +142,8 @@ class RegionTableModel(QAbstractTableModel):
                 new = replace(r, mode=str(value))
             elif c == C_FADE:
                 new = replace(r, fade_ms=float(value))
+            elif c == C_DEPTH:
+                new = replace(r, depth_db=float(value))
             else:
                 return False
         except (EditError, ValueError, TypeError) as exc:
@@ -181,15 +189,18 @@ class ModeDelegate(QStyledItemDelegate):
 
 
 class NumberDelegate(QStyledItemDelegate):
-    def __init__(self, decimals: int, maximum: float, step: float, parent=None):
+    def __init__(self, decimals: int, maximum: float, step: float, parent=None, minimum: float = 0.0,
+                 suffix: str = ""):
         super().__init__(parent)
-        self.decimals, self.maximum, self.step = decimals, maximum, step
+        self.decimals, self.minimum, self.maximum, self.step, self.suffix = decimals, minimum, maximum, step, suffix
 
     def createEditor(self, parent, option, index):  # noqa: N802
         sb = QDoubleSpinBox(parent)
         sb.setDecimals(self.decimals)
-        sb.setRange(0.0, self.maximum)
+        sb.setRange(self.minimum, self.maximum)
         sb.setSingleStep(self.step)
+        sb.setSuffix(self.suffix)
+        sb.setFrame(False)
         return sb
 
     def setEditorData(self, editor, index):  # noqa: N802
@@ -225,10 +236,14 @@ class RegionPanel(QWidget):
         self.table.setItemDelegateForColumn(C_START, self.time_delegate)
         self.table.setItemDelegateForColumn(C_END, self.time_delegate)
         self.table.setItemDelegateForColumn(C_FADE, NumberDelegate(0, 10000, 10, self.table))
+        self.depth_delegate = NumberDelegate(0, MAX_DEPTH_DB, 1, self.table, minimum=MIN_DEPTH_EDIT_DB)
+        self.table.setItemDelegateForColumn(C_DEPTH, self.depth_delegate)
         h = self.table.horizontalHeader()
-        for c, w in ((C_ON, 28), (C_NUM, 46), (C_START, 82), (C_END, 82), (C_MODE, 86), (C_FADE, 70)):
+        fm = h.fontMetrics()
+        for c, w in ((C_ON, 28), (C_NUM, 46), (C_START, 82), (C_END, 82), (C_MODE, 86), (C_FADE, 74),
+                     (C_DEPTH, 84)):
             h.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
-            h.resizeSection(c, w)
+            h.resizeSection(c, max(w, fm.horizontalAdvance(COLUMNS[c]) + 22))  # the header text never clips
         h.setSectionResizeMode(C_PROMPT, QHeaderView.ResizeMode.Stretch)
         h.setHighlightSections(False)
         self.table.selectionModel().selectionChanged.connect(self._selection)

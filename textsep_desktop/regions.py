@@ -204,6 +204,9 @@ class RegionOverlay(QObject):
             if not r.enabled:
                 text += "  (off)"
             label.setText(text)
+            tip = region_tooltip(r, self.model.number(rid))
+            for it in self.items.get(rid, []):
+                it.setToolTip(tip)
 
     def _style(self, rid: int) -> None:
         r = self.model.get(rid)
@@ -243,6 +246,12 @@ class RegionOverlay(QObject):
         r = self.model.get(rid)
         if (lo, hi) != (r.start_s, r.end_s):
             self.regionEdited.emit(rid, float(lo), float(hi))
+
+
+def region_tooltip(r: Region, number: int) -> str:
+    state = "" if r.enabled else " (off)"
+    return (f"Region {number}{state}: {r.mode} “{r.prompt}”\n{r.start_s:.3f}–{r.end_s:.3f} s · "
+            f"fade {r.fade_ms:g} ms · depth {r.depth_db:g} dB")
 
 
 def moved(region: Region, start_s: float, end_s: float) -> Region:

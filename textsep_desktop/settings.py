@@ -1,4 +1,4 @@
-"""User settings kept in QSettings: model checkpoint, text encoder, device, default fade, recent files."""
+"""User settings kept in QSettings: model checkpoint, text encoder, device, default fade and depth, recent files."""
 from __future__ import annotations
 
 import os
@@ -86,6 +86,18 @@ class Settings:
     @default_fade_ms.setter
     def default_fade_ms(self, v: float) -> None:
         self.q.setValue("edit/default_fade_ms", float(v))
+
+    @property
+    def default_depth_db(self) -> float:
+        """How far new regions may turn sound down (core.edits.Region.depth_db), in (0, MAX_DEPTH_DB]."""
+        from core.edits import DEFAULT_DEPTH_DB, MAX_DEPTH_DB
+
+        v = self._get("edit/default_depth_db", DEFAULT_DEPTH_DB, float)
+        return v if 0 < v <= MAX_DEPTH_DB else DEFAULT_DEPTH_DB
+
+    @default_depth_db.setter
+    def default_depth_db(self, v: float) -> None:
+        self.q.setValue("edit/default_depth_db", float(v))
 
     # -- files ----------------------------------------------------------------------------------
     @property

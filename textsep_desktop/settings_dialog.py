@@ -1,4 +1,4 @@
-"""Settings dialog: model checkpoint, text encoder, device, default fade."""
+"""Settings dialog: model checkpoint, text encoder, device, default fade and depth."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -65,6 +65,17 @@ class SettingsDialog(QDialog):
         self.fade.setValue(settings.default_fade_ms)
         form.addRow("Default fade for new regions", self.fade)
 
+        from core.edits import MAX_DEPTH_DB
+
+        self.depth = QDoubleSpinBox()
+        self.depth.setRange(1, MAX_DEPTH_DB)
+        self.depth.setDecimals(0)
+        self.depth.setSuffix(" dB")
+        self.depth.setValue(settings.default_depth_db)
+        self.depth.setToolTip("How far an edit may turn sound down: the gain never falls below −depth dB. "
+                              f"{MAX_DEPTH_DB:g} dB lets the model's mask go as deep as it says.")
+        form.addRow("Default depth for new regions", self.depth)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -83,4 +94,5 @@ class SettingsDialog(QDialog):
         s.encoder = self.encoder.currentData()
         s.device = self.device.currentText()
         s.default_fade_ms = self.fade.value()
+        s.default_depth_db = self.depth.value()
         s.sync()

@@ -35,7 +35,7 @@ class DeleteRegion(QUndoCommand):
 
 
 class ChangeRegion(QUndoCommand):
-    """Replace one region by an edited copy (move, resize, prompt, mode, fade, enabled)."""
+    """Replace one region by an edited copy (move, resize, prompt, mode, fade, depth, enabled)."""
 
     def __init__(self, model: RegionModel, rid: int, new: Region, text: str | None = None):
         old = model.get(rid)
@@ -74,6 +74,8 @@ def describe_change(old: Region, new: Region) -> str:
         return f"Set mode to {new.mode}"
     if old.fade_ms != new.fade_ms:
         return "Change fade"
+    if old.depth_db != new.depth_db:
+        return "Change depth"
     if old.enabled != new.enabled:
         return "Enable region" if new.enabled else "Disable region"
     return "Edit region"

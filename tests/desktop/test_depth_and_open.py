@@ -1,0 +1,146 @@
+"""Per-region depth: the panel editor, undo, the settings default, sessions, the batch dialog."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QDoubleSpinBox
+
+from desktop.helpers import open_and_wait, wait_idle
+from textsep_desktop.region_panel import C_DEPTH, C_FADE, COLUMNS
+
+
+@pytest.fixture
+def win(make_window, wav_file, qtbot):
+    w = make_window()
+    open_and_wait(qtbot, w, wav_file(seconds=4.0))
+    return w
+
+
+def _edit_depth_in_table(win, qtbot, row: int, text: str):
+    """What the user does: go to the Depth cell, press F2 (the edit key), type a value, press Enter."""
+    table = win.panel.table
+    idx = win.panel.model.index(row, C_DEPTH)
+    table.scrollTo(idx)
+    table.setFocus()
+    table.setCurrentIndex(idx)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+
+    def editor():
+        eds = [e for e in table.viewport().findChildren(QDoubleSpinBox) if e.isVisible()]
+        return eds[0] if len(eds) == 1 else None
+
+    qtbot.waitUntil(lambda: editor() is not None, timeout=3000)  # the cell's editor is a spin box
+    ed = editor()
+    assert table.currentIndex().column() == C_DEPTH
+    ed.selectAll()
+    qtbot.keyClicks(ed, text)
+    spin = (ed.minimum(), ed.maximum())
+    qtbot.keyClick(ed, Qt.Key.Key_Return)
+    # the delegate commits and closes the editor on a queued call
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState, timeout=3000)
+    return spin
+
+
+def test_depth_column_edits_region_and_undo_restores_it(win, qtbot):
+    assert COLUMNS[C_DEPTH] == "Depth dB" and C_DEPTH == C_FADE + 1  # next to fade
+    win.settings.default_depth_db = 30.0
+    rid = win.add_region(0.5, 1.5, "dog bark", "remove")
+    m = win.panel.model
+    assert win.regions.get(rid).depth_db == 30.0  # new regions take the default from the settings
+    assert m.data(m.index(0, C_DEPTH)) == "30"
+    spin = _edit_depth_in_table(win, qtbot, 0, "45")
+    assert spin == (1.0, 120.0)
+    assert win.regions.get(rid).depth_db == 45.0
+    assert m.data(m.index(0, C_DEPTH)) == "45"
+    assert win.undo_stack.undoText() == "Change depth"
+    tips = {it.toolTip() for it in win.overlay.items[rid]}
+    assert len(tips) == 1 and "depth 45 dB" in tips.pop() and "fade 70 ms" in win.overlay.items[rid][0].toolTip()
+    win.undo_stack.undo()
+    assert win.regions.get(rid).depth_db == 30.0 and m.data(m.index(0, C_DEPTH)) == "30"
+    assert "depth 30 dB" in win.overlay.items[rid][0].toolTip()
+    win.undo_stack.redo()
+    assert win.regions.get(rid).depth_db == 45.0
+    # the spin box takes nothing past the engine's 120 dB ("500" types as "50")
+    _edit_depth_in_table(win, qtbot, 0, "500")
+    assert win.regions.get(rid).depth_db == 50.0
+    _edit_depth_in_table(win, qtbot, 0, "120")
+    assert win.regions.get(rid).depth_db == 120.0
+    # the table refuses what the engine refuses, and says so
+    assert not m.setData(m.index(0, C_DEPTH), 0.0)
+    assert win.regions.get(rid).depth_db == 120.0 and "Not applied" in win.statusBar().currentMessage()
+
+
+def test_depth_change_marks_preview_stale_and_reaches_the_engine(win, qtbot):
+    from dataclasses import replace
+
+    rid = win.add_region(0.5, 1.5, "dog bark", "remove")
+    win.preview()
+    wait_idle(qtbot, win)
+    assert win.doc.processed is not None and win.stale_label.text() == ""
+    assert win.doc.processed_for[0].depth_db == win.settings.default_depth_db
+    win.edit_region(rid, replace(win.regions.get(rid), depth_db=80.0))
+    assert "out of date" in win.stale_label.text()
+    win.preview()
+    wait_idle(qtbot, win)
+    assert win.doc.processed_for[0].depth_db == 80.0
+
+
+def test_default_depth_setting_is_remembered(make_window, settings, tmp_path, qtbot):
+    from textsep_desktop.settings import Settings
+    from textsep_desktop.settings_dialog import SettingsDialog
+
+    assert settings.default_depth_db == 20.0  # core.edits.DEFAULT_DEPTH_DB
+    dlg = SettingsDialog(settings)
+    qtbot.addWidget(dlg)
+    assert dlg.depth.value() == 20.0 and (dlg.depth.minimum(), dlg.depth.maximum()) == (1.0, 120.0)
+    dlg.depth.setValue(35.0)
+    dlg.fade.setValue(40.0)
+    dlg.apply()
+    again = Settings(settings.q.fileName())  # a new start reads the same QSettings file
+    assert again.default_depth_db == 35.0 and again.default_fade_ms == 40.0
+    assert SettingsDialog(again).depth.value() == 35.0
+    again.q.setValue("edit/default_depth_db", 0.0)  # a hand-edited, invalid value falls back to the default
+    assert again.default_depth_db == 20.0
+
+
+def test_session_round_trip_keeps_depth(win, qtbot, tmp_path, make_window):
+    from dataclasses import replace
+
+    a = win.add_region(0.5, 1.0, "dog bark", "remove")
+    win.add_region(1.5, 2.5, "rain", "keep")
+    win.edit_region(a, replace(win.regions.get(a), depth_db=60.0))
+    sess = tmp_path / "depth.textsep.json"
+    assert win.save_session_to(sess)
+    saved = json.loads(sess.read_text())
+    assert [r["depth_db"] for r in saved["regions"]] == [60.0, 20.0]
+    win2 = make_window()
+    win2.open_session(sess)
+    wait_idle(qtbot, win2)
+    assert [r.depth_db for r in win2.regions.regions()] == [60.0, 20.0]
+    assert win2.regions.regions() == win.regions.regions()
+    # a session written before depth existed still opens, with the default depth
+    for r in saved["regions"]:
+        del r["depth_db"]
+    old = tmp_path / "old.textsep.json"
+    old.write_text(json.dumps(saved))
+    win2.open_session(old)
+    wait_idle(qtbot, win2)
+    assert win2.last_error is None and [r.depth_db for r in win2.regions.regions()] == [20.0, 20.0]
+
+
+def test_batch_dialog_whole_file_edit_carries_depth(qtbot, tmp_path, win):
+    from core.batch import WholeFile
+
+    win.add_region(0.5, 1.0, "dog bark", "remove")
+    win.settings.default_depth_db = 33.0
+    dlg = win.batch_dialog()
+    qtbot.addWidget(dlg)
+    assert dlg.depth.value() == 33.0  # the settings' default
+    assert dlg.edit_source()[0].depth_db == 20.0  # the editor's regions keep their own depth
+    dlg.src_whole.setChecked(True)
+    dlg.prompt.setText("rain")
+    dlg.depth.setValue(90.0)
+    assert dlg.edit_source() == WholeFile("rain", "keep", win.settings.default_fade_ms, 90.0)
+    dlg.close()
