@@ -2,23 +2,64 @@
 
 The edit is either the editor's current regions (windows in seconds), one prompt over each whole
 file, or an edit-spec JSON file. Outputs go to another folder; nothing is ever overwritten (existing
-outputs are skipped and listed). Per-file status fills the table; failures keep their reasons.
+outputs are skipped and listed). Each file's row follows core.batch's per-file events (run_batch(on_file=)):
+its status, its own progress bar, and the reason when it is skipped or fails; the failures are summed up
+at the end.
 """
 from __future__ import annotations
 
+import html
+import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
-                               QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QRadioButton, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from core.edits import DEFAULT_DEPTH_DB, MAX_DEPTH_DB, MODES, EditError, EditSpec
+from textsep_desktop import theme
 from textsep_desktop.worker import TaskRunner
+
+C_FILE, C_STATUS, C_PROGRESS, C_DETAILS = range(4)
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # a row's own progress, 0..1
+PROGRESS_INTERVAL_S = 0.05  # per-chunk progress events are thinned to 20 per second; the others all pass
 
 STATUS_COLOURS = {"written": QColor(64, 200, 120), "failed": QColor(235, 84, 72), "skipped": QColor(255, 190, 90),
                   "cancelled": QColor(150, 150, 160), "processing": QColor(86, 182, 255)}
+
+
+class _FileEvents(QObject):
+    """Carries core.batch.FileEvents from the batch's worker thread to the dialog (a queued signal)."""
+
+    event = Signal(object)
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws a row's PROGRESS_ROLE as a small progress bar (no widget per row, so 1000 files stay cheap)."""
+
+    def paint(self, painter, option, index):
+        frac = index.data(PROGRESS_ROLE)
+        if frac is None:
+            super().paint(painter, option, index)
+            return
+        frac = min(1.0, max(0.0, float(frac)))
+        r = option.rect.adjusted(5, 6, -5, -6)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor(theme.LINE))
+        painter.setBrush(QColor(theme.BG0))
+        painter.drawRoundedRect(QRectF(r), 3, 3)
+        if frac > 0:
+            done = QRectF(r.x(), r.y(), max(3.0, r.width() * frac), r.height())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(35, 110, 170))
+            painter.drawRoundedRect(done, 3, 3)
+        painter.setPen(QColor(theme.FG))
+        painter.drawText(r, Qt.AlignmentFlag.AlignCenter, f"{round(100 * frac)}%")
+        painter.restore()
 
 
 def _folder_row(edit: QLineEdit, button: QPushButton) -> QWidget:
@@ -43,6 +84,10 @@ class BatchDialog(QDialog):
         self.task = None
         self.report = None
         self._rows: dict[str, int] = {}
+        self._row_of_index: dict[int, int] = {}
+        self._last_progress_event = 0.0
+        self.file_events = _FileEvents(self)
+        self.file_events.event.connect(self._file_event)
 
         self.input = QLineEdit(input_dir)
         self.output = QLineEdit()
@@ -91,12 +136,14 @@ class BatchDialog(QDialog):
         ev.addLayout(wh)
         ev.addLayout(sh)
 
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["File", "Status", "Details"])
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["File", "Status", "Progress", "Details"])
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().resizeSection(0, 220)
-        self.table.horizontalHeader().resizeSection(1, 90)
+        self.table.horizontalHeader().setSectionResizeMode(C_DETAILS, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().resizeSection(C_FILE, 220)
+        self.table.horizontalHeader().resizeSection(C_STATUS, 90)
+        self.table.horizontalHeader().resizeSection(C_PROGRESS, 110)
+        self.table.setItemDelegateForColumn(C_PROGRESS, ProgressDelegate(self.table))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -182,20 +229,33 @@ class BatchDialog(QDialog):
             return
         self.table.setRowCount(0)
         self._rows = {}
-        for src, _dst in pairs:
+        self._row_of_index = {}
+        base = Path(inp)
+        for i, (src, _dst) in enumerate(pairs):
             r = self.table.rowCount()
             self.table.insertRow(r)
-            self.table.setItem(r, 0, QTableWidgetItem(src.name))
-            self.table.setItem(r, 1, QTableWidgetItem("pending"))
-            self.table.setItem(r, 2, QTableWidgetItem(""))
-            self._rows[src.name] = r
+            name = str(src.relative_to(base)) if src.is_relative_to(base) else src.name
+            self.table.setItem(r, C_FILE, QTableWidgetItem(name))
+            self.table.setItem(r, C_STATUS, QTableWidgetItem("pending"))
+            self.table.setItem(r, C_PROGRESS, QTableWidgetItem(""))
+            self.table.setItem(r, C_DETAILS, QTableWidgetItem(""))
+            self._rows[str(src)] = r
+            self._row_of_index[i] = r
         models = self.models
+        emit = self.file_events.event.emit
+
+        def on_file(ev) -> None:  # the batch's worker thread
+            now = time.monotonic()
+            if ev.status == "progress" and now - self._last_progress_event < PROGRESS_INTERVAL_S:
+                return  # a flood of queued signals would itself stall the GUI thread
+            self._last_progress_event = now
+            emit(ev)
 
         def job(progress, cancel):
             from core.batch import run_batch
 
             sep = models.get(progress)
-            return run_batch(sep, inp, out, source, overwrite=False, progress=progress, cancel=cancel)
+            return run_batch(sep, inp, out, source, overwrite=False, cancel=cancel, on_file=on_file)
 
         self.report = None
         self._set_running(True)
@@ -214,43 +274,60 @@ class BatchDialog(QDialog):
             self.message.setText("Cancelling after the current chunk…")
 
     def _progress(self, frac: float, msg: str) -> None:
-        self.progress.setValue(int(frac * 1000))
-        self.message.setText(msg)
-        name = msg.split(" (", 1)[0]
-        row = self._rows.get(name)
-        if row is not None and self.table.item(row, 1).text() == "pending":
-            for r in range(self.table.rowCount()):
-                if self.table.item(r, 1).text() == "processing":
-                    self.table.item(r, 1).setText("…")
-            self._set_status(row, "processing", "")
+        """Messages before the files start (loading the model)."""
+        if msg:
+            self.message.setText(msg)
 
-    def _set_status(self, row: int, status: str, detail: str) -> None:
-        it = QTableWidgetItem(status)
-        it.setForeground(STATUS_COLOURS.get(status, QColor(200, 200, 200)))
-        self.table.setItem(row, 1, it)
-        d = QTableWidgetItem(detail)
+    def _file_event(self, ev) -> None:
+        """One core.batch.FileEvent, on the GUI thread."""
+        row = self._row_of_index.get(ev.index)
+        if row is None:
+            return
+        self.progress.setValue(int(ev.batch_fraction * 1000))
+        name = self.table.item(row, C_FILE).text()
+        if ev.final:
+            res = ev.result
+            self._set_status(row, ev.status, self._detail(res) if res is not None else ev.message,
+                             1.0 if ev.status == "written" else None)
+            if ev.status == "failed":
+                self.message.setText(f"{name} failed: {ev.message}")
+            return
+        self._set_status(row, "processing", ev.message, ev.fraction)
+        self.table.scrollToItem(self.table.item(row, C_FILE))
+        self.message.setText(f"{name} ({ev.index + 1}/{ev.total})" + (f": {ev.message}" if ev.message else ""))
+
+    @staticmethod
+    def _detail(res) -> str:
+        detail = res.reason or (f"→ {res.output}" if res.output and res.status == "written" else "")
+        if res.warnings:
+            detail += ("; " if detail else "") + "; ".join(res.warnings)
+        return detail
+
+    def _set_status(self, row: int, status: str, detail: str, fraction: float | None = None) -> None:
+        it = self.table.item(row, C_STATUS)
+        if it.text() != status:
+            it.setText(status)
+            it.setForeground(STATUS_COLOURS.get(status, QColor(200, 200, 200)))
+        self.table.item(row, C_PROGRESS).setData(PROGRESS_ROLE, fraction)
+        d = self.table.item(row, C_DETAILS)
+        d.setText(detail)
         d.setToolTip(detail)
-        self.table.setItem(row, 2, d)
 
     def _finished(self, report) -> None:
         self.report = report
         self._set_running(False)
-        for res in report.results:
-            row = self._rows.get(res.input.name)
-            if row is None:
-                continue
-            detail = res.reason or (f"→ {res.output}" if res.output else "")
-            if res.warnings:
-                detail += ("; " if detail else "") + "; ".join(res.warnings)
-            self._set_status(row, res.status, detail)
-        for name, row in self._rows.items():
-            if self.table.item(row, 1).text() in ("pending", "processing", "…"):
+        for res in report.results:  # the report is the record: rows agree with it even if an event was late
+            row = self._rows.get(str(res.input))
+            if row is not None:
+                self._set_status(row, res.status, self._detail(res), 1.0 if res.status == "written" else None)
+        for row in self._rows.values():
+            if self.table.item(row, C_STATUS).text() in ("pending", "processing"):
                 self._set_status(row, "not run", "cancelled" if report.cancelled else "")
         self.progress.setValue(1000 if not report.cancelled else self.progress.value())
         first = report.summary().splitlines()[0]
         self.message.setText("Cancelled." if report.cancelled else "Done.")
         colour = "#eb5448" if report.failed else "#40c878"
-        fails = "".join(f"<br>• {r.input.name}: {r.reason}" for r in report.failed)
+        fails = "".join(f"<br>• {html.escape(r.input.name)}: {html.escape(r.reason)}" for r in report.failed)
         self.summary.setText(f"<b style='color:{colour}'>{first}</b>{fails}")
 
     def _errored(self, exc, tb) -> None:

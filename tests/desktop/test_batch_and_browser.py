@@ -50,6 +50,59 @@ def test_batch_dialog_processes_folder_and_reports_corrupt_file(qtbot, tmp_path,
     assert len(dlg.report.skipped) == 3 and (out / "f0.wav").read_bytes() == before
 
 
+def test_batch_dialog_shows_each_files_progress_and_the_failures(qtbot, tmp_path, noise_audio, tiny_separator):
+    """Rows follow core.batch's per-file events: pending -> processing (own progress bar) -> final status,
+    with the reason on failed rows, and the failures summed up at the end."""
+    from core.separate import Separator
+    from textsep_desktop.batch_dialog import C_DETAILS, C_PROGRESS, C_STATUS, PROGRESS_ROLE, BatchDialog
+    from textsep_desktop.model_manager import ModelManager
+    from textsep_desktop.settings import Settings
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for i in range(2):
+        audio_io.save(noise_audio(4.0, 22050, 1, seed=i), inp / f"a{i}.wav", 22050, "PCM_16")
+    (inp / "b_corrupt.wav").write_bytes(b"RIFF....WAVEfmt garbage")
+    (inp / "c_short.wav").write_bytes(b"")  # empty file: fails too
+    mm = ModelManager(Settings(tmp_path / "s.ini"))
+    mm.set_separator(Separator(tiny_separator.estimator, chunk_s=0.6, overlap_s=0.1))  # many chunks per file
+    mm.checkpoint_problem = lambda: None
+    dlg = BatchDialog(mm, [], input_dir=str(inp))
+    qtbot.addWidget(dlg)
+    dlg.output.setText(str(tmp_path / "out"))
+    dlg.prompt.setText("rain")
+    seen = []  # (file row, status shown, progress shown, overall bar) right after the dialog handled an event
+
+    def snapshot(ev):
+        row = dlg._row_of_index[ev.index]
+        seen.append((ev.status, row, dlg.table.item(row, C_STATUS).text(),
+                     dlg.table.item(row, C_PROGRESS).data(PROGRESS_ROLE), dlg.progress.value()))
+
+    dlg.file_events.event.connect(snapshot)  # connected after the dialog's own slot, so it sees the result
+    dlg.start()
+    assert [dlg.table.item(r, C_STATUS).text() for r in range(4)] == ["pending"] * 4
+    qtbot.waitUntil(lambda: dlg.report is not None, timeout=60000)
+    started = [s for s in seen if s[0] == "started"]
+    assert [s[1] for s in started] == [0, 1, 2, 3]
+    assert all(s[2] == "processing" and s[3] == 0.0 for s in started)
+    mid = [s for s in seen if s[0] == "progress" and s[1] == 0]
+    assert mid and all(s[2] == "processing" and 0.0 < s[3] <= 1.0 for s in mid)  # the row's own bar moves
+    overall = [s[4] for s in seen]
+    assert overall == sorted(overall) and overall[-1] == 1000
+    statuses = [dlg.table.item(r, C_STATUS).text() for r in range(4)]
+    assert statuses == ["written", "written", "failed", "failed"]
+    assert [dlg.table.item(r, C_PROGRESS).data(PROGRESS_ROLE) for r in range(4)] == [1.0, 1.0, None, None]
+    reasons = {r.input.name: r.reason for r in dlg.report.failed}
+    assert set(reasons) == {"b_corrupt.wav", "c_short.wav"}
+    assert dlg.table.item(2, C_DETAILS).text() == reasons["b_corrupt.wav"]
+    summary = dlg.summary.text()
+    assert "2 written, 0 skipped, 2 failed" in summary
+    assert "b_corrupt.wav" in summary and "c_short.wav" in summary
+    # rows are painted by the progress delegate without errors
+    dlg.show()
+    dlg.table.viewport().repaint()
+
+
 def test_batch_dialog_uses_editor_regions_and_validates_inputs(qtbot, tmp_path, noise_audio, tiny_separator):
     from core.edits import Region
     from textsep_desktop.batch_dialog import BatchDialog
