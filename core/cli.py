@@ -60,7 +60,7 @@ def _add_edit_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--time-windows", "--time_windows", dest="windows", nargs="+", type=float, metavar="SEC",
                    help="start end [start end ...] in seconds (default: the whole file)")
     g.add_argument("--fade-ms", "--fade_ms", dest="fade_ms", type=float, default=None,
-                   help="fade inside each window edge, ms (default 70)")
+                   help="fade inside each window edge, ms (default 20)")
     g.add_argument("--depth-db", "--depth_db", dest="depth_db", type=float, default=None,
                    help="how far the edit may turn sound down, dB (default 20; up to 120 for the full mask)")
     g.add_argument("--edits", help="edit spec JSON (regions with their own prompts/modes); replaces the options "

@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 
 MODES = ("keep", "remove")
-DEFAULT_FADE_MS = 70.0
+# Raised-cosine fades inside each region edge: long enough to be click-free, short enough that the
+# unedited mix does not swell back in at the edges (70 ms cost 0.75 dB SI-SDRi on keep cases vs 20 ms).
+DEFAULT_FADE_MS = 20.0
 # How far an edit may turn a sound down: the time-frequency gain never falls below -depth_db. A finite
 # depth is what noise-reduction tools offer too: it bounds the damage of a wrong mask (a missed target
 # stays audible instead of vanishing) at little cost where the mask is right. 20 dB measured best on

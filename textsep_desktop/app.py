@@ -1,8 +1,9 @@
-"""QApplication setup: identity, the dark theme, pyqtgraph options."""
+"""QApplication setup: identity, the dark theme, pyqtgraph options, files opened by the OS (macOS)."""
 from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication
 
 from textsep_desktop import theme
@@ -46,11 +47,52 @@ def guard_none_refcount() -> str | None:
     return _NONE_GUARD
 
 
+class TextSepApplication(QApplication):
+    """The application object. On macOS, Finder, the Dock and "Open With" hand a file to the running app as
+    a QFileOpenEvent sent to this object (also the file a launch by double-click was for: it is not in
+    argv). Each one goes to the registered handler -- the main window's open -- and files that arrive
+    before a window has registered are kept and opened, in order, once one does."""
+
+    def __init__(self, argv):
+        super().__init__(argv)
+        self.pending_files: list[str] = []
+        self._file_handler = None
+
+    def event(self, ev):  # noqa: N802 - Qt naming
+        if ev.type() == QEvent.Type.FileOpen:
+            path = ev.file() or ev.url().toLocalFile()
+            if path:
+                self.request_open(path)
+            return True
+        return super().event(ev)
+
+    def request_open(self, path: str) -> None:
+        if self._file_handler is None:
+            self.pending_files.append(path)
+        else:
+            self._file_handler(path)
+
+    def set_file_handler(self, handler) -> None:
+        """`handler(path)` opens a file from now on; files kept so far follow from the event loop."""
+        self._file_handler = handler
+        if self.pending_files:
+            QTimer.singleShot(0, self._flush)
+
+    def clear_file_handler(self, handler) -> None:
+        if self._file_handler == handler:
+            self._file_handler = None
+
+    def _flush(self) -> None:
+        pending, self.pending_files = self.pending_files, []
+        for p in pending:
+            self.request_open(p)
+
+
 def create_app(argv: list[str] | None = None) -> QApplication:
     guard_none_refcount()
     app = QApplication.instance()
     if app is None:
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app = TextSepApplication(argv if argv is not None else sys.argv[:1])
     setup_app(app)
     return app
 

@@ -114,6 +114,10 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         QTimer.singleShot(0, self._probe_audio_device)
+        self._pending_opens: list[str] = []
+        app = QApplication.instance()
+        if hasattr(app, "set_file_handler"):  # files the OS hands to the running app (macOS Finder/Dock)
+            app.set_file_handler(self.open_requested)
         if prefetch_engine:
             # Importing torch holds the GIL for a few hundred ms at a time: do it while the user is still
             # choosing a file, not when they press Preview. The window is already up by then.
@@ -443,6 +447,8 @@ class MainWindow(QMainWindow):
         self.cancel_btn.hide()
         self.statusBar().clearMessage()
         self._update_actions()
+        if self._pending_opens:
+            QTimer.singleShot(0, self._open_pending)
 
     def cancel_busy(self) -> None:
         if self.busy_task is not None:
@@ -454,6 +460,23 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open audio", self.settings.last_dir, AUDIO_FILTER)
         if path:
             self.open_file(path)
+
+    def open_requested(self, path) -> None:
+        """A file the OS asked this running app to open (QFileOpenEvent): bring the window forward and open
+        it, after the running job if there is one."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self._pending_opens.append(str(path))
+        if self.busy_task is None:
+            self._open_pending()
+        else:
+            self.status(f"{Path(path).name} opens when the running job ends", 5000)
+
+    def _open_pending(self) -> None:
+        if self.busy_task is None and self._pending_opens:
+            self.open_file(self._pending_opens.pop(0))
 
     def open_file(self, path, regions: list[Region] | None = None, view=None, session_path=None):
         """Load a file on a worker; the current document stays until the new one is ready."""
@@ -1037,6 +1060,9 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             ev.ignore()
             return
+        app = QApplication.instance()
+        if hasattr(app, "clear_file_handler"):
+            app.clear_file_handler(self.open_requested)
         self.player.stop()
         self.runner.shutdown(5000)
         self.spec_runner.shutdown(2000)

@@ -14,6 +14,14 @@ def _pyside_refcount_guard():
     guard_none_refcount()
 
 
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """The app's own QApplication subclass (it handles files the OS asks the running app to open)."""
+    from textsep_desktop.app import TextSepApplication
+
+    return TextSepApplication
+
+
 @pytest.fixture
 def settings(tmp_path):
     from textsep_desktop.settings import Settings

@@ -1,4 +1,4 @@
-"""Per-region depth: the panel editor, undo, the settings default, sessions, the batch dialog."""
+"""Per-region depth (panel editor, undo, settings, sessions, batch), files the OS opens in the running app."""
 from __future__ import annotations
 
 import json
@@ -144,3 +144,42 @@ def test_batch_dialog_whole_file_edit_carries_depth(qtbot, tmp_path, win):
     dlg.depth.setValue(90.0)
     assert dlg.edit_source() == WholeFile("rain", "keep", win.settings.default_fade_ms, 90.0)
     dlg.close()
+
+
+# ---- files the OS opens in the running app (macOS: QFileOpenEvent to the application) ------------
+def test_file_open_event_opens_file_in_running_window(make_window, wav_file, qtbot, qapp):
+    from PySide6.QtGui import QFileOpenEvent
+
+    w = make_window()
+    p = wav_file("from_finder.wav", seconds=1.0)
+    qapp.sendEvent(qapp, QFileOpenEvent(str(p)))
+    qtbot.waitUntil(lambda: w.doc is not None and w.doc.path == p, timeout=15000)
+    wait_idle(qtbot, w)
+    # while a job runs, a second file waits for it instead of being dropped
+    q = wav_file("second.wav", seconds=1.5)
+    w.add_region(0.2, 0.8, "dog bark")
+    assert w.preview() is not None
+    qapp.sendEvent(qapp, QFileOpenEvent(str(q)))
+    qtbot.waitUntil(lambda: w.doc.path == q, timeout=30000)
+    wait_idle(qtbot, w)
+    assert w.last_error is None
+
+
+def test_file_open_event_before_window_exists_is_opened_when_it_does(make_window, wav_file, qtbot, qapp):
+    from PySide6.QtGui import QFileOpenEvent
+
+    from textsep_desktop.app import TextSepApplication
+
+    assert isinstance(qapp, TextSepApplication)
+    p = wav_file("launched_by_double_click.wav", seconds=1.0)
+    qapp.sendEvent(qapp, QFileOpenEvent(str(p)))  # the app is starting; no window yet
+    assert qapp.pending_files == [str(p)]
+    w = make_window()
+    qtbot.waitUntil(lambda: w.doc is not None, timeout=15000)
+    assert w.doc.path == p and qapp.pending_files == []
+    wait_idle(qtbot, w)
+    w.close()
+    # a closed window takes no more files: they wait for the next one
+    qapp.sendEvent(qapp, QFileOpenEvent(str(p)))
+    assert qapp.pending_files == [str(p)]
+    qapp.pending_files.clear()
