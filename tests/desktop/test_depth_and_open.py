@@ -56,7 +56,8 @@ def test_depth_column_edits_region_and_undo_restores_it(win, qtbot):
     assert m.data(m.index(0, C_DEPTH)) == "45"
     assert win.undo_stack.undoText() == "Change depth"
     tips = {it.toolTip() for it in win.overlay.items[rid]}
-    assert len(tips) == 1 and "depth 45 dB" in tips.pop() and "fade 70 ms" in win.overlay.items[rid][0].toolTip()
+    tip = tips.pop()
+    assert len(tips) == 0 and "depth 45 dB" in tip and f"fade {win.settings.default_fade_ms:g} ms" in tip
     win.undo_stack.undo()
     assert win.regions.get(rid).depth_db == 30.0 and m.data(m.index(0, C_DEPTH)) == "30"
     assert "depth 30 dB" in win.overlay.items[rid][0].toolTip()
