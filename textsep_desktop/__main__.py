@@ -88,6 +88,29 @@ def screenshot(win, out: Path, file: str | None) -> int:
     return 0
 
 
+def launch(file: str | None = None, settings_ini: str | None = None):
+    """Start the app as `textsep-desktop [FILE]` does and return (app, window), the window shown.
+
+    The engine import starts first, on a background thread, so that it overlaps Qt's start-up; the window
+    waits for torch's native library before it shows (textsep_desktop/engine.py says why)."""
+    from textsep_desktop import engine
+
+    engine.start_import()
+    from textsep_desktop.app import create_app
+
+    app = create_app(sys.argv[:1])
+    from textsep_desktop.main_window import MainWindow
+    from textsep_desktop.settings import Settings
+
+    win = MainWindow(Settings(settings_ini) if settings_ini else Settings())
+    win.show()
+    if file:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: win.open_file(file))
+    return app, win
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
@@ -95,28 +118,27 @@ def main(argv: list[str] | None = None) -> int:
 
         return int(selftest.run())
 
-    from textsep_desktop.app import create_app
-
-    app = create_app(sys.argv[:1])
-    from textsep_desktop.main_window import MainWindow
-    from textsep_desktop.settings import Settings
+    from textsep_desktop import engine
 
     if args.screenshot:
         import tempfile
 
+        engine.start_import()
+        from textsep_desktop.app import create_app
+        from textsep_desktop.main_window import MainWindow
+        from textsep_desktop.settings import Settings
+
+        create_app(sys.argv[:1])
         ini = args.settings or str(Path(tempfile.mkdtemp(prefix="textsep-shot-")) / "settings.ini")
         win = MainWindow(Settings(ini), confirm_discard=False)
         rc = screenshot(win, Path(args.screenshot), args.file)
         win.close()
         return rc
 
-    win = MainWindow(Settings(args.settings) if args.settings else Settings())
-    win.show()
-    if args.file:
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, lambda: win.open_file(args.file))
-    return app.exec()
+    app, _win = launch(args.file, args.settings)
+    rc = app.exec()
+    engine.join()
+    return rc
 
 
 if __name__ == "__main__":

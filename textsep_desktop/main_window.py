@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QFormLayout, QLabel, QMainWindow,
                                QMessageBox, QProgressBar, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
@@ -68,6 +68,8 @@ class Document:
 
 
 class MainWindow(QMainWindow):
+    engineStateChanged = Signal(str)  # engine_state after a change
+
     def __init__(self, settings: Settings | None = None, *, confirm_discard: bool = True,
                  prefetch_engine: bool = True):
         super().__init__()
@@ -76,6 +78,8 @@ class MainWindow(QMainWindow):
         self.models = ModelManager(self.settings)
         self.runner = TaskRunner(self, max_threads=1)  # load / preview / export / suggest: one at a time
         self.spec_runner = TaskRunner(self, max_threads=1)  # display work never waits behind the model
+        self.engine_runner = TaskRunner(self, max_threads=1)  # the start-up model load; opening never waits for it
+        self.engine_state = "idle"  # "loading", "ready", "no model", "failed"
         self.doc: Document | None = None
         self.session_path: Path | None = None
         self.busy_task = None
@@ -119,9 +123,15 @@ class MainWindow(QMainWindow):
         if hasattr(app, "set_file_handler"):  # files the OS hands to the running app (macOS Finder/Dock)
             app.set_file_handler(self.open_requested)
         if prefetch_engine:
-            # Importing torch holds the GIL for a few hundred ms at a time: do it while the user is still
-            # choosing a file, not when they press Preview. The window is already up by then.
-            QTimer.singleShot(1500, self._prefetch_engine)
+            # The engine loads in the background from the start (engine.py says what stalls and why): torch's
+            # native library before this window can be shown -- that one load holds the GIL for ~0.4 s,
+            # unseen while nothing is on screen -- then the model and text encoder on a worker, with the
+            # garbage collector paused, so that no preview ever waits for (or stalls on) a load.
+            from textsep_desktop import engine
+
+            engine.start_import()  # a no-op when main() started it already, or torch is in
+            QTimer.singleShot(0, self._warm_engine)
+            engine.wait_native()
 
     # ------------------------------------------------------------------ construction
     def _build_central(self) -> None:
@@ -318,6 +328,10 @@ class MainWindow(QMainWindow):
         self.stale_label = QLabel("")
         self.stale_label.setStyleSheet("color: #ffbe5a;")
         self.format_label = QLabel("")
+        self.engine_label = QLabel("")
+        self.engine_label.setObjectName("hint")
+        self.engine_label.hide()
+        sb.addPermanentWidget(self.engine_label)
         sb.addPermanentWidget(self.stale_label)
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_btn)
@@ -394,18 +408,28 @@ class MainWindow(QMainWindow):
             self.playback_label.setToolTip(self.player.reason)
         self._update_actions()
 
-    def _prefetch_engine(self) -> None:
-        import sys
-
-        if "core.separate" in sys.modules:
+    def _warm_engine(self) -> None:
+        """Load the model and text encoder on a worker (engine.warm_up) unless they are loaded already."""
+        if self.models.loaded:
+            self._set_engine_state("ready")
             return
+        from textsep_desktop import engine
 
-        def job(progress, cancel):
-            import importlib
+        models = self.models
+        self._set_engine_state("loading")
+        self.engine_runner.start(lambda progress, cancel: engine.warm_up(models, None, cancel), "warm up engine",
+                                 on_finished=self._set_engine_state,
+                                 on_error=lambda e, tb: self._set_engine_state("failed", _user_message(e)),
+                                 on_cancelled=lambda: self._set_engine_state("idle"))
 
-            importlib.import_module("core.separate")
-
-        self.runner.start(job, "prefetch engine")
+    def _set_engine_state(self, state: str, detail: str = "") -> None:
+        self.engine_state = state
+        self.engine_label.setText({"loading": "Loading model…", "failed": "Model not loaded"}.get(state, ""))
+        self.engine_label.setToolTip(detail or {"loading": "The model and text encoder are loading in the "
+                                                           "background; a preview started now waits for them"
+                                                }.get(state, ""))
+        self.engine_label.setVisible(state in ("loading", "failed"))
+        self.engineStateChanged.emit(state)
 
     # ------------------------------------------------------------------ busy jobs
     def _start_busy(self, name: str, fn, on_finished, on_error=None, on_cancelled=None):
@@ -487,11 +511,13 @@ class MainWindow(QMainWindow):
             return None
 
         def job(progress, cancel):
+            from textsep_desktop import engine
             from textsep_desktop.loader import load_for_editing
 
-            audio = load_for_editing(path, progress, cancel)
-            progress(0.6, "Drawing…")
-            pyr = PeakPyramid(audio.samples, audio.sr)
+            with engine.foreground():  # the background model load waits for this
+                audio = load_for_editing(path, progress, cancel)
+                progress(0.6, "Drawing…")
+                pyr = PeakPyramid(audio.samples, audio.sr)
             return audio, pyr
 
         def failed(exc, tb):
@@ -756,6 +782,8 @@ class MainWindow(QMainWindow):
                                     None if type(e).__name__ in ("ModelUnavailable", "EditError") else tb))
 
     def _preview_done(self, doc, out, pyr, regions, warnings) -> None:
+        if self.engine_state == "failed" and self.models.loaded:
+            self._set_engine_state("ready")  # the start-up load failed, but a model has loaded since
         if doc is not self.doc:
             return  # another file was opened meanwhile
         self._set_processed(out, pyr, regions)
@@ -918,8 +946,9 @@ class MainWindow(QMainWindow):
         dlg = SettingsDialog(self.settings, self)
         if dlg.exec() == SettingsDialog.DialogCode.Accepted:
             dlg.apply()
-            self.status("Settings saved" + ("" if self.models.loaded else "; the model loads at the next preview"),
-                        5000)
+            self.status("Settings saved", 5000)
+            if not self.models.loaded and not self.engine_runner.active():
+                self._warm_engine()  # the newly chosen model loads in the background now
 
     def show_shortcuts(self) -> None:
         rows = []
@@ -1036,9 +1065,10 @@ class MainWindow(QMainWindow):
         samples, proc, sr = d.audio.samples, d.processed, d.audio.sr
 
         def job(progress, cancel):
-            from textsep_desktop import spectrogram
+            from textsep_desktop import engine, spectrogram
 
-            return spectrogram.compute(samples, sr, t0, t1, frames, proc, cancel)
+            with engine.foreground():
+                return spectrogram.compute(samples, sr, t0, t1, frames, proc, cancel)
 
         def done(img):
             if gen != self._doc_generation:
@@ -1066,6 +1096,7 @@ class MainWindow(QMainWindow):
         self.player.stop()
         self.runner.shutdown(5000)
         self.spec_runner.shutdown(2000)
+        self.engine_runner.shutdown(5000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(ev)
@@ -1078,7 +1109,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         while time.monotonic() < end:
             app.processEvents()
-            if (self.busy_task is None and not self.runner.active() and not self.spec_runner.active()):
+            if (self.busy_task is None and not self.runner.active() and not self.spec_runner.active()
+                    and not self.engine_runner.active()):
                 app.processEvents()
                 return True
             time.sleep(0.005)

@@ -1,7 +1,9 @@
 """Loads the Separator once (on a worker thread) and reuses it while the model settings stay the same.
 
-`get()` is called from worker threads only; core.separate (and so torch) is imported there, never on
-the GUI thread's start-up path.
+`get()` is called from worker threads only; core.separate (and so torch) is imported there or on the
+engine's start-up thread (engine.py), never on the GUI thread. A load pauses the cyclic garbage collector
+(engine.gc_paused): full collections over the objects a model and its text encoder bring in measured up to
+250 ms each, and each one would hold the GIL -- and the GUI -- that long.
 """
 from __future__ import annotations
 
@@ -44,27 +46,46 @@ class ModelManager:
 
     def get(self, progress=None):
         key = self.settings.model_key()
-        with self._lock:
-            if self._sep is not None and self._key == key:
-                return self._sep
-            problem = self.checkpoint_problem()
-            if problem:
-                raise ModelUnavailable(problem)
+        if not self._lock.acquire(blocking=False):  # another thread (the start-up warm-up) is loading it
             if progress:
                 progress(0.0, "Loading model…")
-            from core.model.checkpoint import CheckpointError
-            from core.separate import Separator
-            from core.text import TextEncoderError, get_encoder
+            self._lock.acquire()
+        try:
+            return self._get(key, progress)
+        finally:
+            self._lock.release()
 
-            ckpt, enc_name, device = key
-            try:
-                encoder = None if enc_name == DEFAULT_ENCODER else get_encoder(enc_name)
-                sep = Separator.from_checkpoint(ckpt, encoder=encoder, device=device)
-            except (CheckpointError, TextEncoderError) as exc:
-                raise ModelUnavailable(str(exc)) from exc
-            except (RuntimeError, ValueError, OSError) as exc:
-                raise ModelUnavailable(f"Could not load the model from {Path(ckpt).name}: {exc}") from exc
-            self._sep, self._key = sep, key
-            if progress:
-                progress(0.0, "Model loaded")
-            return sep
+    @staticmethod
+    def _load(ckpt: str, enc_name: str, device: str):
+        from core.model.checkpoint import CheckpointError
+        from core.separate import Separator
+        from core.text import TextEncoderError, get_encoder
+
+        try:
+            encoder = None if enc_name == DEFAULT_ENCODER else get_encoder(enc_name)
+            sep = Separator.from_checkpoint(ckpt, encoder=encoder, device=device)
+            enc = getattr(sep.estimator, "encoder", None)
+            if enc is not None:  # a text encoder loads on first use: load it here, with the collector paused
+                enc.encode(["dog bark"])
+        except (CheckpointError, TextEncoderError) as exc:
+            raise ModelUnavailable(str(exc)) from exc
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelUnavailable(f"Could not load the model from {Path(ckpt).name}: {exc}") from exc
+        return sep
+
+    def _get(self, key, progress):
+        from textsep_desktop import engine
+
+        if self._sep is not None and self._key == key:
+            return self._sep
+        problem = self.checkpoint_problem()
+        if problem:
+            raise ModelUnavailable(problem)
+        if progress:
+            progress(0.0, "Loading model…")
+        with engine.gc_paused():
+            sep = self._load(*key)
+        self._sep, self._key = sep, key
+        if progress:
+            progress(0.0, "Model loaded")
+        return sep
