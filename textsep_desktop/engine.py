@@ -171,14 +171,16 @@ def foreground():
 
 
 def wait_foreground_idle(settle_s: float = 0.3, timeout_s: float = 15.0, cancel=None) -> bool:
-    """Block until no foreground work has run for settle_s (the next step of an open -- drawing -- starts
-    a moment after the previous ends). False on timeout: the caller goes ahead anyway."""
-    end = time.monotonic() + timeout_s
+    """Block until no foreground work has run for settle_s, counting from this call at the earliest (a file
+    opened at launch starts a moment after the warm-up; the drawing starts a moment after the reading
+    ends). False on timeout: the caller goes ahead anyway."""
+    start = time.monotonic()
+    end = start + timeout_s
     while time.monotonic() < end:
         if cancel is not None and cancel.is_set():
             return False
         if _fg_idle.wait(0.05):
-            quiet = time.monotonic() - _fg_idle_since
+            quiet = time.monotonic() - max(_fg_idle_since, start)
             if _fg_idle.is_set() and quiet >= settle_s:
                 return True
             time.sleep(min(0.05, max(0.0, settle_s - quiet)))
