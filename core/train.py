@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--p-fill", type=float, default=0.0,
                    help="probability that an interferer spans the whole mixture (clips end to end)")
     d.add_argument("--speed-aug", type=float, default=0.0, help="probability of a small speed change per source")
+    d.add_argument("--pair", nargs=2, action="append", default=[], metavar=("A", "B"),
+                   help="two easily confused classes drawn against each other (repeatable), e.g. "
+                        "female_speech male_speech")
+    d.add_argument("--p-pair", type=float, default=0.0, help="probability an example comes from a --pair")
     d.add_argument("--eq-aug", type=float, default=0.0, help="probability of a random smooth EQ per source")
     o = p.add_argument_group("optimisation")
     o.add_argument("--epochs", type=int, default=100)
@@ -259,7 +263,8 @@ def train_worker(rank: int, args, port: int = 29533) -> None:
         log(f"weights from {args.init_from}")
 
     fe = Frontend(spec)
-    mix = MixConfig(seconds=args.seconds, p_speed=args.speed_aug, p_eq=args.eq_aug, p_event=args.p_event, p_fill=args.p_fill)
+    mix = MixConfig(seconds=args.seconds, p_speed=args.speed_aug, p_eq=args.eq_aug, p_event=args.p_event,
+                    p_fill=args.p_fill, pairs=tuple(map(tuple, args.pair)), p_pair=args.p_pair)
     bank = ClipBank(corpus.split("train"), labels)
     # validation mixtures never change with the training distribution, so curves stay comparable
     validator = Validator(corpus, labels, vecs, fe, MixConfig(seconds=args.seconds), args.val_examples) \
@@ -285,7 +290,8 @@ def train_worker(rank: int, args, port: int = 29533) -> None:
                                                                       else sys.argv[1:]),
                               "seconds": args.seconds, "batch_size": args.batch_size * world,
                               "p_event": args.p_event, "p_fill": args.p_fill,
-                              "speed_aug": args.speed_aug, "eq_aug": args.eq_aug, "weight_decay": args.weight_decay,
+                              "speed_aug": args.speed_aug, "eq_aug": args.eq_aug, "pairs": args.pair,
+                              "p_pair": args.p_pair, "weight_decay": args.weight_decay,
                               "loss": args.loss, "bf16": args.bf16}}
     try:
         from tqdm import tqdm

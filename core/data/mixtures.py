@@ -30,6 +30,11 @@ class MixConfig:
     p_eq: float = 0.0  # a random smooth EQ curve (+-6 dB) per source: recordings differ in colour, not class
     p_fill: float = 0.0  # interferer made of clips laid end to end so it spans the whole mixture
     p_event: float = 0.0  # target cut to a short event (0.4 s .. 70 % of the mixture) with silence around it
+    # Classes that are easy to confuse, e.g. (("female_speech", "male_speech"),): with probability p_pair an
+    # example is drawn from one pair, target one class and interferer the other, so the model must learn
+    # what tells them apart (pitch, for voices) rather than meeting the pair in 1 of ~700 draws.
+    pairs: tuple = ()
+    p_pair: float = 0.0
 
     @property
     def length(self) -> int:
@@ -164,14 +169,21 @@ class MixtureSampler:
     def example(self, label: str | None = None):
         cfg, rng, bank = self.cfg, self.rng, self.bank
         L = cfg.length
+        partner = None
+        pairs = [p for p in cfg.pairs if all(c in bank.audio for c in p)]
+        if label is None and pairs and rng.random() < cfg.p_pair:
+            label, partner = (pairs[rng.integers(len(pairs))])[:: 1 if rng.random() < 0.5 else -1]
         label = label or bank.labels[rng.integers(len(bank.labels))]
         target = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
         if rng.random() < cfg.p_event:
             target = _event(target, rng)
-        others = [lab for lab in bank.labels if lab != label]
+        others = [lab for lab in bank.labels if lab not in (label, partner)]
         n_int = 2 if rng.random() < cfg.p_two_interferers else 1
         inter = np.zeros(L, dtype=np.float32)
-        for lab in rng.choice(others, size=n_int, replace=False):
+        chosen = list(rng.choice(others, size=n_int, replace=False))
+        if partner is not None:
+            chosen[0] = partner
+        for lab in chosen:
             if rng.random() < cfg.p_fill:
                 s = bank.fill(rng, lab, L)
             else:

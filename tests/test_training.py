@@ -1,0 +1,115 @@
+"""Corpus splits, on-the-fly mixtures, and `textsep train` end to end on a tiny generated corpus."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from _fakes import make_fake_corpus
+
+from core.data.corpus import load_corpus
+from core.data.mixtures import ClipBank, MixConfig, MixtureSampler
+
+
+@pytest.fixture(scope="module")
+def corpus_root(tmp_path_factory):
+    return make_fake_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_root):
+    return load_corpus(corpus_root)
+
+
+def test_no_group_is_in_two_splits(corpus):
+    groups = {s: {c.group for c in corpus.split(s)} for s in ("train", "val")}
+    assert groups["train"] and groups["val"]
+    assert not groups["train"] & groups["val"]
+
+
+def test_held_out_wording_is_never_a_training_prompt(corpus):
+    for label in corpus.prompts:
+        unseen = corpus.unseen_prompt(label)
+        assert unseen and unseen not in corpus.train_prompts(label)
+
+
+def test_mixtures_are_deterministic_and_sum_to_the_mix(corpus):
+    bank = ClipBank(corpus.split("train"))
+    cfg = MixConfig(seconds=1.0, p_speed=0.5, p_eq=0.5, p_event=0.5, p_fill=0.5)
+    a = MixtureSampler(bank, corpus, cfg, seed=7).batch(6)
+    b = MixtureSampler(bank, corpus, cfg, seed=7).batch(6)
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1]) and a[2:] == b[2:]
+    t, i, labels, prompts = a
+    assert t.shape == i.shape == (6, cfg.length)
+    assert (t + i).abs().amax(dim=1).max() <= 0.9 + 1e-5  # peak-normalised with a random gain below it
+    for lab, p in zip(labels, prompts):
+        assert p in corpus.train_prompts(lab)
+
+
+def test_snr_stays_in_range(corpus):
+    bank = ClipBank(corpus.split("train"))
+    cfg = MixConfig(seconds=1.0, p_two_interferers=0.0, p_bandlimit=0.0)
+    t, i, _, _ = MixtureSampler(bank, corpus, cfg, seed=1).batch(20)
+    snr = 10 * torch.log10(t.pow(2).sum(1) / i.pow(2).sum(1))
+    assert snr.min() >= -5.01 and snr.max() <= 5.01
+
+
+def test_confusable_pairs_are_drawn_against_each_other(corpus):
+    bank = ClipBank(corpus.split("train"))
+    cfg = MixConfig(seconds=1.0, p_two_interferers=0.0, pairs=(("female_speech", "male_speech"),), p_pair=1.0)
+    sampler = MixtureSampler(bank, corpus, cfg, seed=3)
+    labels = [sampler.example()[2] for _ in range(12)]
+    assert set(labels) == {"female_speech", "male_speech"}
+    # without the pair option the same seed draws every class
+    plain = MixtureSampler(bank, corpus, MixConfig(seconds=1.0), seed=3)
+    assert len({plain.example()[2] for _ in range(40)}) == len(bank.labels)
+
+
+def _train(root, out, *extra):
+    from core import train
+
+    assert train.main([
+        "--corpus", str(root), "--output-dir", str(out), "--bands", "64", "--base", "4", "--seconds", "1.0",
+        "--batch-size", "4", "--steps-per-epoch", "6", "--val-examples", "8", "--save-every", "2",
+        "--loss", "mag+sisdr", "--quiet", "--threads", "1", *extra]) == 0
+
+
+def test_tiny_training_lowers_the_loss_and_writes_checkpoints(corpus_root, tmp_path):
+    from core.model.checkpoint import load_checkpoint
+
+    out = tmp_path / "run"
+    _train(corpus_root, out, "--epochs", "8", "--lr", "3e-3")
+    names = {p.name for p in out.iterdir()}
+    assert {"textsep_unet_best.pth", "textsep_unet_final.pth", "textsep_unet_last.pth",
+            "textsep_unet_epoch2.pth", "textsep_unet_history.json"} <= names
+    hist = json.loads((out / "textsep_unet_history.json").read_text())
+    assert [h["epoch"] for h in hist] == list(range(1, 9))
+    assert {"train_loss", "val_loss", "lr", "val_sisdri_keep", "val_sisdri_remove", "cpu_minutes"} <= set(hist[0])
+    first, last = np.mean([h["train_loss"] for h in hist[:2]]), np.mean([h["train_loss"] for h in hist[-2:]])
+    assert last < first, f"training loss did not fall: {first:.4f} -> {last:.4f}"
+    bundle = load_checkpoint(out / "textsep_unet_final.pth")  # the weights_only loader the Separator uses
+    assert bundle.meta["classes"] == ["dog", "female_speech", "male_speech", "rain", "wind"]
+
+
+def test_resume_continues_where_it_stopped(corpus_root, tmp_path):
+    out = tmp_path / "run"
+    _train(corpus_root, out, "--epochs", "2")
+    _train(corpus_root, out, "--epochs", "3", "--resume")
+    hist = json.loads((out / "textsep_unet_history.json").read_text())
+    assert [h["epoch"] for h in hist] == [1, 2, 3]
+    assert hist[2]["cpu_minutes"] > hist[1]["cpu_minutes"]
+
+
+def test_init_from_starts_from_weights_with_a_fresh_run(corpus_root, tmp_path):
+    from core.model.checkpoint import read_checkpoint
+
+    _train(corpus_root, tmp_path / "a", "--epochs", "1")
+    src = read_checkpoint(tmp_path / "a" / "textsep_unet_final.pth")["state_dict"]
+    _train(corpus_root, tmp_path / "b", "--epochs", "1", "--lr", "0", "--init-from",
+           str(tmp_path / "a" / "textsep_unet_final.pth"))
+    got = read_checkpoint(tmp_path / "b" / "textsep_unet_final.pth")["state_dict"]
+    hist = json.loads((tmp_path / "b" / "textsep_unet_history.json").read_text())
+    assert [h["epoch"] for h in hist] == [1]
+    conv = [k for k in src if k.endswith("weight") and src[k].ndim == 4][0]
+    assert torch.equal(src[conv], got[conv])  # lr 0: the weights are exactly the ones it started from
