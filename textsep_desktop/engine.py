@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
+import importlib.abc
 import sys
 import threading
 import time
@@ -84,20 +86,72 @@ def gc_held() -> bool:
 
 
 # ---- the import --------------------------------------------------------------------------------
+_native = threading.Event()  # torch._C is loaded (the import may be paused right after it)
+_resume = threading.Event()  # the window is on screen: the rest of the import may compete for the GIL
+PAUSE_MAX_S = 10.0
+
+
 def native_loaded() -> bool:
-    return NATIVE_MODULE in sys.modules
+    return _native.is_set() or NATIVE_MODULE in sys.modules
+
+
+class _PauseAfterNative(importlib.abc.MetaPathFinder):
+    """On the engine's import thread only: once torch._C has loaded, hold the rest of the import (1-2 s of
+    Python that would take turns on the GIL with the window being built) until resume_import() -- called
+    when the window shows -- and any foreground work (a file opened at launch) is done, each wait at most
+    PAUSE_MAX_S. While it waits it holds no GIL; it holds the import locks of core.separate, torch and
+    torch._C, which nothing on the GUI's start-up path or in foreground work imports."""
+
+    searching = False  # another finder that asks the others in turn must not bring us back here
+
+    def find_spec(self, name, path, target=None):
+        if name != NATIVE_MODULE or threading.current_thread() is not _thread or self.searching:
+            return None
+        self.searching = True
+        try:
+            for finder in sys.meta_path:
+                if finder is self or not hasattr(finder, "find_spec"):
+                    continue
+                spec = finder.find_spec(name, path, target)
+                if spec is not None:
+                    break
+            else:
+                return None
+        finally:
+            self.searching = False
+        create = spec.loader.create_module
+
+        def create_then_pause(s):
+            module = create(s)
+            timings["native_loaded"] = time.perf_counter()
+            _native.set()
+            _resume.wait(PAUSE_MAX_S)
+            # a file opened at launch is read and drawn first (neither imports torch, whose import lock
+            # this thread holds; the wait is bounded anyway)
+            wait_foreground_idle(timeout_s=PAUSE_MAX_S)
+            return module
+
+        spec.loader.create_module = create_then_pause  # this spec's own loader instance
+        return spec
+
+
+def resume_import() -> None:
+    """The window is on screen: let the engine import go on."""
+    _resume.set()
 
 
 def _import() -> None:
     global _error
+    gate = _PauseAfterNative()
+    sys.meta_path.insert(0, gate)
     try:
-        import importlib
-
         importlib.import_module(ENGINE_MODULE)  # torch, the model and the pipeline; no Qt
         timings["import_done"] = time.perf_counter()
     except BaseException as exc:  # noqa: BLE001 - reported by warm_up() / the first preview
         _error = exc
     finally:
+        sys.meta_path.remove(gate)
+        _native.set()
         _done.set()
         release_gc()
 
@@ -123,14 +177,14 @@ def wait_native(timeout_s: float = 20.0) -> bool:
             break
         if time.monotonic() > end:
             return False
-        _done.wait(0.003)
-    timings.setdefault("native_loaded", time.perf_counter())
+        _native.wait(0.003)
     return True
 
 
 def wait_import(timeout_s: float | None = None) -> None:
     """Block until the background import has finished; re-raise its error. Starts it if nobody did."""
     start_import()
+    resume_import()
     if _thread is not None and not _done.wait(timeout_s):
         raise TimeoutError("the engine is still loading")
     if _error is not None:

@@ -133,6 +133,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._warm_engine)
             engine.wait_native()
 
+    def showEvent(self, ev):  # noqa: N802 - Qt naming
+        super().showEvent(ev)
+        from textsep_desktop import engine
+
+        engine.resume_import()  # on screen: the engine import may go on (it waited after torch's native library)
+
     # ------------------------------------------------------------------ construction
     def _build_central(self) -> None:
         self.empty_label = QLabel("Open a recording (Ctrl+O), drop a file here, or double-click one in the browser.")

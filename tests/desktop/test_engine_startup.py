@@ -20,8 +20,15 @@ from textsep_desktop.main_window import MainWindow
 seen = {}
 orig_show = MainWindow.showEvent
 
+def native_mapped():  # torch's native library is in the process (its static initialisers have run)
+    if sys.platform.startswith("linux"):
+        with open("/proc/self/maps") as f:
+            return "libtorch_cpu" in f.read()
+    from textsep_desktop import engine
+    return engine.native_loaded()
+
 def show_event(self, ev):  # what is loaded at the moment the window first shows
-    seen.setdefault("torch_native_at_show", "torch._C" in sys.modules)
+    seen.setdefault("torch_native_at_show", native_mapped())
     seen.setdefault("gc_enabled_at_show", gc.isenabled())
     return orig_show(self, ev)
 
