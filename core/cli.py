@@ -257,20 +257,22 @@ def cmd_batch(a) -> int:
                        EXIT_USAGE)
     sep = _load_separator(a, prog)
     bar = None
-    update = None
+    on_file = None
     if not a.quiet:
         from tqdm import tqdm
 
         bar = tqdm(total=len(pairs), desc="batch", unit="file", file=sys.stderr,
                    bar_format="{desc} {n:.1f}/{total} files |{bar}| {elapsed}<{remaining} {postfix}")
 
-        def update(frac, msg):
-            bar.n = round(frac * len(pairs), 2)
-            bar.set_postfix_str(msg.split(":")[0], refresh=False)
+        def on_file(ev):  # core.batch.FileEvent: structured per-file progress, no message parsing
+            bar.n = round(ev.batch_fraction * ev.total, 2)
+            bar.set_postfix_str(f"{ev.input.name} ({ev.index + 1}/{ev.total})", refresh=False)
+            if ev.status == "failed":
+                bar.write(f"FAILED  {ev.input}: {ev.message}", file=sys.stderr)
             bar.refresh()
 
     try:
-        report = run_batch(sep, a.input_dir, a.output_dir, source, overwrite=a.overwrite, progress=update,
+        report = run_batch(sep, a.input_dir, a.output_dir, source, overwrite=a.overwrite, on_file=on_file,
                            recursive=a.recursive, suffix=a.suffix)
     except BatchError as exc:
         raise CliError(str(exc), EXIT_OUTPUT) from exc

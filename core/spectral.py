@@ -106,7 +106,10 @@ _WINDOWS: dict[tuple[int, str], torch.Tensor] = {}
 def _window(n_fft: int, dtype=torch.float32) -> torch.Tensor:
     key = (n_fft, str(dtype))
     if key not in _WINDOWS:
-        _WINDOWS[key] = torch.hann_window(n_fft, dtype=dtype)
+        # A normal tensor even when first asked for under inference_mode (separation), so that training's
+        # backward pass can use the cached window later in the same process.
+        with torch.inference_mode(False):
+            _WINDOWS[key] = torch.hann_window(n_fft, dtype=dtype)
     return _WINDOWS[key]
 
 

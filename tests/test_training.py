@@ -113,3 +113,15 @@ def test_init_from_starts_from_weights_with_a_fresh_run(corpus_root, tmp_path):
     assert [h["epoch"] for h in hist] == [1]
     conv = [k for k in src if k.endswith("weight") and src[k].ndim == 4][0]
     assert torch.equal(src[conv], got[conv])  # lr 0: the weights are exactly the ones it started from
+
+
+def test_a_separation_before_training_does_not_break_its_backward_pass(corpus_root, tmp_path, tiny_separator):
+    """The STFT window cache is shared: one first made under inference_mode must still serve autograd."""
+    import core.spectral as spectral
+
+    spectral._WINDOWS.clear()
+    from core.edits import Region
+
+    x = np.random.default_rng(0).standard_normal((1, 16000)).astype(np.float32) * 0.1
+    tiny_separator.separate(x, 16000, [Region(0.2, 0.8, "dog bark")])
+    _train(corpus_root, tmp_path / "run", "--epochs", "1")
