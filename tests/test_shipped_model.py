@@ -52,9 +52,9 @@ def test_shipped_model_metadata(shipped):
 
 def test_keep_and_remove_improve_inside_the_window(rows):
     keep, remove = _mean(rows, "textsep", mode="keep"), _mean(rows, "textsep", mode="remove")
-    # measured for the shipped model on these 80 cases: keep 3.41 dB, remove 2.82 dB (checkpoints/README.md)
-    assert keep > 1.5, f"keep SI-SDRi {keep:.2f} dB"
-    assert remove > 1.5, f"remove SI-SDRi {remove:.2f} dB"
+    # measured for the shipped model on these 80 cases: keep 6.13 dB, remove 4.80 dB (checkpoints/README.md)
+    assert keep > 4.0, f"keep SI-SDRi {keep:.2f} dB"
+    assert remove > 3.0, f"remove SI-SDRi {remove:.2f} dB"
 
 
 def test_outside_the_window_is_untouched(rows):
@@ -64,7 +64,23 @@ def test_outside_the_window_is_untouched(rows):
 def test_the_prompt_matters(rows):
     right = _mean(rows, "textsep")
     wrong = _mean(rows, "wrong-prompt")
-    assert right > wrong + 5.0, f"right prompt {right:.2f} dB vs wrong prompt {wrong:.2f} dB"
+    assert right > wrong + 8.0, f"right prompt {right:.2f} dB vs wrong prompt {wrong:.2f} dB"
+
+
+def test_female_and_male_speech_are_told_apart(shipped, tmp_path):
+    """Cases that pit female against male speech: the right prompt must clearly beat the other voice's.
+
+    Measured on 40 such cases (seed 5): right prompt +4.6 keep / +2.9 remove, the other voice -9.8 dB.
+    """
+    from core.data.cases import make_cases
+    from core.data.corpus import load_corpus
+    from core.evaluate import evaluate_cases
+
+    cases = make_cases(load_corpus(CORPUS), tmp_path / "speech", n=20, seed=5, gender_pairs=20)
+    assert {c.label for c in cases} == {"female_speech", "male_speech"}
+    rows = evaluate_cases({"textsep": shipped}, cases, no_gate_of=None, oracle=False, clap=False, with_sdr=False)
+    right, wrong = _mean(rows, "textsep"), _mean(rows, "wrong-prompt")
+    assert right > 1.0 and right > wrong + 6.0, f"right voice {right:.2f} dB vs other voice {wrong:.2f} dB"
 
 
 def test_prompts_are_snapped_onto_the_known_classes(shipped):
