@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox,
                                QRadioButton, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from core.edits import DEFAULT_DEPTH_DB, MAX_DEPTH_DB, MODES, EditError, EditSpec
+from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MAX_DEPTH_DB, MODES, EditError, EditSpec
 from textsep_desktop import theme
 from textsep_desktop.worker import TaskRunner
 
@@ -72,7 +72,7 @@ def _folder_row(edit: QLineEdit, button: QPushButton) -> QWidget:
 
 
 class BatchDialog(QDialog):
-    def __init__(self, model_manager, current_regions=None, default_fade_ms: float = 70.0, parent=None,
+    def __init__(self, model_manager, current_regions=None, default_fade_ms: float = DEFAULT_FADE_MS, parent=None,
                  input_dir: str = "", default_depth_db: float = DEFAULT_DEPTH_DB):
         super().__init__(parent)
         self.setWindowTitle("Batch: apply an edit to a folder")
