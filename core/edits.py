@@ -116,6 +116,11 @@ def fade_length(region: Region, sr: int) -> int:
     return max(0, min(int(round(region.fade_ms * sr / 1000.0)), (b - a) // 2))
 
 
+def raised_cosine_ramp(n: int) -> np.ndarray:
+    """The n-sample raised-cosine fade-in (float64, strictly between 0 and 1) used by every fade here."""
+    return 0.5 - 0.5 * np.cos(np.pi * np.arange(1, n + 1) / (n + 1))
+
+
 def gate(region: Region, sr: int) -> np.ndarray:
     """The region's time gate over its own span [a, b): raised-cosine up, 1, raised-cosine down.
 
@@ -126,7 +131,7 @@ def gate(region: Region, sr: int) -> np.ndarray:
     g = np.ones(n, dtype=np.float64)
     f = fade_length(region, sr)
     if f > 0:
-        ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(1, f + 1) / (f + 1))
+        ramp = raised_cosine_ramp(f)
         g[:f] = ramp
         g[n - f:] = ramp[::-1]
     return g

@@ -228,7 +228,7 @@ def evaluate_cases(separators: dict[str, Separator], cases: list[Case], *, no_ga
             if name == wrong_prompt_of and case.extra.get("wrong_prompt"):
                 rows.append(ctx.run("wrong-prompt", sep, case.region(case.extra["wrong_prompt"]), True))
             if name == no_gate_of:
-                whole = Region(0.0, mix.shape[1] / sr, case.prompt, case.mode, 0.0, depth_db=case.depth_db)
+                whole = replace(region, start_s=0.0, end_s=mix.shape[1] / sr, fade_ms=0.0)
                 rows.append(ctx.run("no-gate", sep, whole, False))
         if oracle:
             est = OracleIRM(mix.mean(axis=0), target.mean(axis=0), sr)  # channel means, as the Separator

@@ -28,7 +28,7 @@ import numpy as np
 import soundfile as sf
 
 from core.data.corpus import SR, Corpus, read_clip
-from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, Region
+from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, Region, raised_cosine_ramp
 
 REQUIRED = ("case_id", "mix", "target", "prompt", "mode", "start_s", "end_s")
 GENERATED_EXTRA = ("label", "interferer_label", "wording", "snr_db", "wrong_prompt", "target_start_s",
@@ -63,15 +63,17 @@ class Case:
     def wording(self) -> str:
         return self.extra.get("wording", "")
 
+    def _extra_float(self, name: str, default: float) -> float:
+        v = self.extra.get(name, "")
+        return float(v) if v not in ("", None) else default
+
     @property
     def fade_ms(self) -> float:
-        v = self.extra.get("fade_ms", "")
-        return float(v) if v not in ("", None) else DEFAULT_FADE_MS
+        return self._extra_float("fade_ms", DEFAULT_FADE_MS)
 
     @property
     def depth_db(self) -> float:
-        v = self.extra.get("depth_db", "")
-        return float(v) if v not in ("", None) else DEFAULT_DEPTH_DB
+        return self._extra_float("depth_db", DEFAULT_DEPTH_DB)
 
     def region(self, prompt: str | None = None) -> Region:
         return Region(self.start_s, self.end_s, prompt or self.prompt, self.mode, self.fade_ms,
@@ -233,7 +235,7 @@ def _edge_fade(x: np.ndarray, n: int) -> np.ndarray:
     x = x.astype(np.float64, copy=True)
     n = min(n, len(x) // 2)
     if n > 0:
-        ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(1, n + 1) / (n + 1))
+        ramp = raised_cosine_ramp(n)
         x[:n] *= ramp
         x[-n:] *= ramp[::-1]
     return x

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from core.data.corpus import SR, Clip, Corpus, read_clip
+from core.edits import raised_cosine_ramp
 
 FRAME = 320  # 20 ms activity frames
 
@@ -119,7 +120,7 @@ def _event(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     a = int(ok[rng.integers(len(ok))])
     seg = x[a:a + n].copy()
     f = min(160, n // 2)
-    ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(1, f + 1) / (f + 1))
+    ramp = raised_cosine_ramp(f)
     seg[:f] *= ramp
     seg[n - f:] *= ramp[::-1]
     out = np.zeros_like(x)
@@ -156,6 +157,7 @@ class MixtureSampler:
         self.bank, self.corpus, self.cfg = bank, corpus, cfg
         self.rng = np.random.default_rng(seed)
         self.prompts = prompts  # "train" paraphrases, "unseen" held-out one, or "all"
+        self.pairs = [p for p in cfg.pairs if all(c in bank.audio for c in p)]  # pairs this bank can draw
 
     def prompt_for(self, label: str) -> str:
         if self.prompts == "train":
@@ -170,9 +172,8 @@ class MixtureSampler:
         cfg, rng, bank = self.cfg, self.rng, self.bank
         L = cfg.length
         partner = None
-        pairs = [p for p in cfg.pairs if all(c in bank.audio for c in p)]
-        if label is None and pairs and rng.random() < cfg.p_pair:
-            label, partner = (pairs[rng.integers(len(pairs))])[:: 1 if rng.random() < 0.5 else -1]
+        if label is None and self.pairs and rng.random() < cfg.p_pair:
+            label, partner = (self.pairs[rng.integers(len(self.pairs))])[:: 1 if rng.random() < 0.5 else -1]
         label = label or bank.labels[rng.integers(len(bank.labels))]
         target = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
         if rng.random() < cfg.p_event:
@@ -189,16 +190,11 @@ class MixtureSampler:
             else:
                 s = bank.crop(rng, lab, L, rng.random() < cfg.p_active_crop)
             inter += s * (10 ** (rng.uniform(-6, 0) / 20) / _rms(s))
-        if cfg.p_speed > 0:
-            if rng.random() < cfg.p_speed:
-                target = _speed(target, rng.uniform(0.92, 1.08))
-            if rng.random() < cfg.p_speed:
-                inter = _speed(inter, rng.uniform(0.92, 1.08))
-        if cfg.p_eq > 0:
-            if rng.random() < cfg.p_eq:
-                target = _eq(target, rng)
-            if rng.random() < cfg.p_eq:
-                inter = _eq(inter, rng)
+        for p, augment in ((cfg.p_speed, lambda s: _speed(s, rng.uniform(0.92, 1.08))),
+                           (cfg.p_eq, lambda s: _eq(s, rng))):
+            if p > 0:  # each source independently; no random draw at all when the augmentation is off
+                target = augment(target) if rng.random() < p else target
+                inter = augment(inter) if rng.random() < p else inter
         for sig in (target, inter):
             if rng.random() < cfg.p_bandlimit:
                 sig[:] = _lowpass(sig, rng.uniform(*cfg.bandlimit_hz))
