@@ -14,13 +14,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QRadioButton, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MAX_DEPTH_DB, MODES, EditError, EditSpec
+from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, EditSpec
 from textsep_desktop import theme
+from textsep_desktop.depth import depth_spin_box
 from textsep_desktop.worker import TaskRunner
 
 C_FILE, C_STATUS, C_PROGRESS, C_DETAILS = range(4)
@@ -113,13 +114,7 @@ class BatchDialog(QDialog):
         self.prompt.setPlaceholderText("what to keep or remove, e.g. dog bark")
         self.mode = QComboBox()
         self.mode.addItems(MODES)
-        self.depth = QDoubleSpinBox()
-        self.depth.setRange(1, MAX_DEPTH_DB)
-        self.depth.setDecimals(0)
-        self.depth.setPrefix("depth ")
-        self.depth.setSuffix(" dB")
-        self.depth.setValue(default_depth_db)
-        self.depth.setToolTip("How far the edit may turn sound down: the gain never falls below −depth dB")
+        self.depth = depth_spin_box(default_depth_db, prefix="depth ")
         wh = QHBoxLayout()
         wh.addWidget(self.src_whole)
         wh.addWidget(self.prompt, 1)

@@ -14,14 +14,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHB
                                QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from core.edits import MAX_DEPTH_DB, MODES, EditError, Region
+from textsep_desktop.depth import DEPTH_TIP, DEPTH_WHAT, MIN_DEPTH_EDIT_DB
 from textsep_desktop.regions import RegionModel, region_colour
 
 COLUMNS = ("", "#", "Start", "End", "Prompt", "Mode", "Fade ms", "Depth dB")
 C_ON, C_NUM, C_START, C_END, C_PROMPT, C_MODE, C_FADE, C_DEPTH = range(8)
-MIN_DEPTH_EDIT_DB = 1.0  # the editor's range; core accepts (0, MAX_DEPTH_DB]
-DEPTH_TIP = ("How far the edit may turn sound down: the gain never falls below −depth dB "
-             f"(like a noise reducer's reduction). {MAX_DEPTH_DB:g} dB = as deep as the model's mask says")
-
 
 class RegionTableModel(QAbstractTableModel):
     edit_requested = Signal(int, object)  # id, new Region
@@ -109,7 +106,7 @@ class RegionTableModel(QAbstractTableModel):
             return {C_START: r.start_s, C_END: r.end_s, C_PROMPT: r.prompt, C_MODE: r.mode,
                     C_FADE: r.fade_ms, C_DEPTH: r.depth_db}.get(c)
         if role == Qt.ItemDataRole.ToolTipRole and c == C_DEPTH:
-            return f"Gain never below −{r.depth_db:g} dB. " + DEPTH_TIP.split(": ", 1)[0]
+            return f"Gain never below −{r.depth_db:g} dB. {DEPTH_WHAT}"
         if role == Qt.ItemDataRole.DecorationRole and c == C_NUM:
             return _swatch(region_colour(r))
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -6,6 +6,7 @@ from pathlib import Path
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget)
 
+from textsep_desktop.depth import depth_spin_box
 from textsep_desktop.settings import DEVICES, Settings
 
 
@@ -65,15 +66,7 @@ class SettingsDialog(QDialog):
         self.fade.setValue(settings.default_fade_ms)
         form.addRow("Default fade for new regions", self.fade)
 
-        from core.edits import MAX_DEPTH_DB
-
-        self.depth = QDoubleSpinBox()
-        self.depth.setRange(1, MAX_DEPTH_DB)
-        self.depth.setDecimals(0)
-        self.depth.setSuffix(" dB")
-        self.depth.setValue(settings.default_depth_db)
-        self.depth.setToolTip("How far an edit may turn sound down: the gain never falls below −depth dB. "
-                              f"{MAX_DEPTH_DB:g} dB lets the model's mask go as deep as it says.")
+        self.depth = depth_spin_box(settings.default_depth_db)
         form.addRow("Default depth for new regions", self.depth)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
