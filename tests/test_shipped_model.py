@@ -27,13 +27,28 @@ def shipped():
     return Separator.from_checkpoint(path)
 
 
+def known_corpus(shipped):
+    """The corpus restricted to the classes the shipped model was trained on (its checkpoint's metadata).
+
+    Corpus v2 adds classes the v1 model never saw; cases drawn from them measure coverage, not whether
+    the shipped model and the pipeline work, so they stay out of these checks until model v2 ships.
+    """
+    from dataclasses import replace
+
+    from core.data.corpus import load_corpus
+
+    corpus = load_corpus(CORPUS)
+    known = set(shipped.estimator.bundle.meta["classes"])
+    return replace(corpus, clips=[c for c in corpus.clips if c.label in known],
+                   prompts={k: v for k, v in corpus.prompts.items() if k in known})
+
+
 @pytest.fixture(scope="module")
 def rows(shipped, tmp_path_factory):
     from core.data.cases import make_cases
-    from core.data.corpus import load_corpus
     from core.evaluate import evaluate_cases
 
-    cases = make_cases(load_corpus(CORPUS), tmp_path_factory.mktemp("cases"), n=80, seed=0)
+    cases = make_cases(known_corpus(shipped), tmp_path_factory.mktemp("cases"), n=80, seed=0)
     return evaluate_cases({"textsep": shipped}, cases, no_gate_of=None, oracle=False, clap=False, with_sdr=False)
 
 
@@ -73,10 +88,9 @@ def test_female_and_male_speech_are_told_apart(shipped, tmp_path):
     Measured on 40 such cases (seed 5): right prompt +4.6 keep / +2.9 remove, the other voice -9.8 dB.
     """
     from core.data.cases import make_cases
-    from core.data.corpus import load_corpus
     from core.evaluate import evaluate_cases
 
-    cases = make_cases(load_corpus(CORPUS), tmp_path / "speech", n=20, seed=5, gender_pairs=20)
+    cases = make_cases(known_corpus(shipped), tmp_path / "speech", n=20, seed=5, gender_pairs=20)
     assert {c.label for c in cases} == {"female_speech", "male_speech"}
     rows = evaluate_cases({"textsep": shipped}, cases, no_gate_of=None, oracle=False, clap=False, with_sdr=False)
     right, wrong = _mean(rows, "textsep"), _mean(rows, "wrong-prompt")
