@@ -49,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="two easily confused classes drawn against each other (repeatable), e.g. "
                         "female_speech male_speech")
     d.add_argument("--p-pair", type=float, default=0.0, help="probability an example comes from a --pair")
+    d.add_argument("--snr", nargs=2, type=float, default=[-5.0, 5.0], metavar=("LO", "HI"),
+                   help="target-to-interference ratio range in dB")
+    d.add_argument("--interferers", nargs=2, type=int, default=None, metavar=("MIN", "MAX"),
+                   help="interferer count drawn uniformly (default: 1, or 2 with probability 0.3)")
+    d.add_argument("--class-weighting", choices=("balanced", "sqrt"), default="balanced",
+                   help="target classes equally often, or in proportion to sqrt(training seconds)")
+    d.add_argument("--by-group", action="store_true",
+                   help="draw a recording/speaker first, then one of its clips")
     d.add_argument("--eq-aug", type=float, default=0.0, help="probability of a random smooth EQ per source")
     o = p.add_argument_group("optimisation")
     o.add_argument("--epochs", type=int, default=100)
@@ -194,6 +202,33 @@ class Validator:
 
 
 # ---- training -------------------------------------------------------------------------------------
+def warm_start(model, blob: dict, labels: list[str]) -> str:
+    """Load another checkpoint's weights into `model`, which may know a different set of classes.
+
+    Tensors of the same name and shape are copied; the per-class table is copied row by row for the
+    classes both know (by name), so a model trained on fewer classes starts a larger one. Anchors are
+    not copied: they are the new class list's own prompt embeddings.
+    """
+    src = blob["state_dict"]
+    old = list(blob.get("meta", {}).get("classes", []))
+    own = model.state_dict()
+    copied, rows = 0, 0
+    for key, value in src.items():
+        if key == "anchors" or key not in own:
+            continue
+        if key == "class_table" and value.shape != own[key].shape and old:
+            for k, lab in enumerate(labels):
+                if lab in old and value.shape[1] == own[key].shape[1]:
+                    own[key][k] = value[old.index(lab)]
+                    rows += 1
+            continue
+        if value.shape == own[key].shape:
+            own[key] = value
+            copied += 1
+    model.load_state_dict(own)
+    return f"warm start: {copied} of {len(own)} tensors copied, {rows} of {len(labels)} class rows carried by name"
+
+
 def _setup_dist(rank: int, world: int, port: int):
     import torch.distributed as dist
 
@@ -259,12 +294,13 @@ def train_worker(rank: int, args, port: int = 29533) -> None:
     elif args.resume and args.resume != "auto":
         raise SystemExit(f"textsep train: resume file not found: {resume}")
     elif args.init_from:
-        model.load_state_dict(read_checkpoint(args.init_from)["state_dict"])
-        log(f"weights from {args.init_from}")
+        log(warm_start(model, read_checkpoint(args.init_from), labels))
 
     fe = Frontend(spec)
     mix = MixConfig(seconds=args.seconds, p_speed=args.speed_aug, p_eq=args.eq_aug, p_event=args.p_event,
-                    p_fill=args.p_fill, pairs=tuple(map(tuple, args.pair)), p_pair=args.p_pair)
+                    p_fill=args.p_fill, pairs=tuple(map(tuple, args.pair)), p_pair=args.p_pair,
+                    snr_db=tuple(args.snr), interferers=tuple(args.interferers) if args.interferers else None,
+                    class_weighting=args.class_weighting, by_group=args.by_group)
     bank = ClipBank(corpus.split("train"), labels)
     # validation mixtures never change with the training distribution, so curves stay comparable
     validator = Validator(corpus, labels, vecs, fe, MixConfig(seconds=args.seconds), args.val_examples) \
@@ -291,7 +327,9 @@ def train_worker(rank: int, args, port: int = 29533) -> None:
                               "seconds": args.seconds, "batch_size": args.batch_size * world,
                               "p_event": args.p_event, "p_fill": args.p_fill,
                               "speed_aug": args.speed_aug, "eq_aug": args.eq_aug, "pairs": args.pair,
-                              "p_pair": args.p_pair, "weight_decay": args.weight_decay,
+                              "p_pair": args.p_pair, "snr_db": args.snr, "interferers": args.interferers,
+                              "class_weighting": args.class_weighting, "by_group": args.by_group,
+                              "weight_decay": args.weight_decay,
                               "loss": args.loss, "bf16": args.bf16}}
     try:
         from tqdm import tqdm

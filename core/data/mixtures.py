@@ -36,6 +36,14 @@ class MixConfig:
     # what tells them apart (pitch, for voices) rather than meeting the pair in 1 of ~700 draws.
     pairs: tuple = ()
     p_pair: float = 0.0
+    # (min, max) interferer count drawn uniformly; None keeps the p_two_interferers rule (1 or 2)
+    interferers: tuple | None = None
+    # how target classes are drawn: "balanced" (each class equally) or "sqrt" (in proportion to the square
+    # root of its training seconds: large classes such as speech are seen more, small ones still often)
+    class_weighting: str = "balanced"
+    # clips drawn per group (recording / speaker) first, so one long recording or talkative speaker does
+    # not dominate its class and small classes are not learnt from one recording's clips alone
+    by_group: bool = False
 
     @property
     def length(self) -> int:
@@ -49,23 +57,39 @@ class ClipBank:
         self.labels = sorted({c.label for c in clips} if labels is None else set(labels) & {c.label for c in clips})
         self.audio: dict[str, list[np.ndarray]] = {lab: [] for lab in self.labels}
         self.activity: dict[str, list[np.ndarray]] = {lab: [] for lab in self.labels}
+        self.groups: dict[str, list[str]] = {lab: [] for lab in self.labels}  # group of each clip
+        self.by_group = False
         for c in clips:
             if c.label not in self.audio:
                 continue
             x = read_clip(c).astype(np.float32)
             self.audio[c.label].append(x)
+            self.groups[c.label].append(c.group)
             n = max(1, len(x) // FRAME)
             e = np.sqrt(np.mean(x[: n * FRAME].reshape(n, FRAME) ** 2, axis=1) + 1e-12) if len(x) >= FRAME \
                 else np.ones(1)
             self.activity[c.label].append((e / e.max()).astype(np.float32))
         self.labels = [lab for lab in self.labels if self.audio[lab]]
 
+    def seconds(self, label: str) -> float:
+        return sum(len(x) for x in self.audio[label]) / SR
+
+    def pick(self, rng: np.random.Generator, label: str) -> int:
+        """Index of a random clip of `label`: uniform over clips, or over groups first when by_group."""
+        if not self.by_group:
+            return int(rng.integers(len(self.audio[label])))
+        groups = self.groups[label]
+        names = sorted(set(groups))
+        g = names[rng.integers(len(names))]
+        members = [k for k, name in enumerate(groups) if name == g]
+        return members[rng.integers(len(members))]
+
     def fill(self, rng: np.random.Generator, label: str, length: int, xfade: int = 800) -> np.ndarray:
         """`length` samples of `label` made of random clips laid end to end with short crossfades."""
         out = np.zeros(0, dtype=np.float32)
         clips = self.audio[label]
         while len(out) < length:
-            c = clips[rng.integers(len(clips))]
+            c = clips[self.pick(rng, label)]
             if not len(out):
                 out = c[rng.integers(0, max(1, len(c) // 2)):].copy()
                 continue
@@ -77,7 +101,7 @@ class ClipBank:
 
     def crop(self, rng: np.random.Generator, label: str, length: int, active: bool) -> np.ndarray:
         """A `length`-sample excerpt of a random clip of `label`, placed at a random offset."""
-        i = rng.integers(len(self.audio[label]))
+        i = self.pick(rng, label)
         x, act = self.audio[label][i], self.activity[label][i]
         out = np.zeros(length, dtype=np.float32)
         if len(x) > length:
@@ -158,6 +182,14 @@ class MixtureSampler:
         self.rng = np.random.default_rng(seed)
         self.prompts = prompts  # "train" paraphrases, "unseen" held-out one, or "all"
         self.pairs = [p for p in cfg.pairs if all(c in bank.audio for c in p)]  # pairs this bank can draw
+        bank.by_group = cfg.by_group
+        if cfg.class_weighting == "sqrt":
+            w = np.sqrt([bank.seconds(lab) for lab in bank.labels])
+            self.class_p = w / w.sum()
+        elif cfg.class_weighting == "balanced":
+            self.class_p = None
+        else:
+            raise ValueError(f"class_weighting must be 'balanced' or 'sqrt', not {cfg.class_weighting!r}")
 
     def prompt_for(self, label: str) -> str:
         if self.prompts == "train":
@@ -174,12 +206,17 @@ class MixtureSampler:
         partner = None
         if label is None and self.pairs and rng.random() < cfg.p_pair:
             label, partner = (self.pairs[rng.integers(len(self.pairs))])[:: 1 if rng.random() < 0.5 else -1]
-        label = label or bank.labels[rng.integers(len(bank.labels))]
+        if label is None:
+            label = bank.labels[rng.integers(len(bank.labels)) if self.class_p is None
+                                else rng.choice(len(bank.labels), p=self.class_p)]
         target = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
         if rng.random() < cfg.p_event:
             target = _event(target, rng)
         others = [lab for lab in bank.labels if lab not in (label, partner)]
-        n_int = 2 if rng.random() < cfg.p_two_interferers else 1
+        if cfg.interferers is None:
+            n_int = 2 if rng.random() < cfg.p_two_interferers else 1
+        else:
+            n_int = min(int(rng.integers(cfg.interferers[0], cfg.interferers[1] + 1)), len(others))
         inter = np.zeros(L, dtype=np.float32)
         chosen = list(rng.choice(others, size=n_int, replace=False))
         if partner is not None:
