@@ -61,7 +61,7 @@ else:
     w.show()
 from PySide6.QtCore import QTimer
 def shown():
-    heavy = [m for m in ("torch", "librosa", "transformers", "core.separate") if m in sys.modules]
+    heavy = [m for m in ("torch", "librosa", "transformers", "textsep.separate") if m in sys.modules]
     print(f"VISIBLE {time.time() - t_launch:.4f} {','.join(heavy) or '-'}", flush=True)
     if mode == "lazy":  # what the first preview pays before it can run: the same load, started now
         from textsep_desktop import engine
@@ -98,7 +98,7 @@ def bench_launch(mode: str, ini: Path, runs: int) -> dict:
 def make_long_file(path: Path, minutes: float, sr: int = 44100) -> None:
     import numpy as np
 
-    from core import audio as audio_io
+    from textsep import audio as audio_io
 
     n = int(minutes * 60 * sr)
     rng = np.random.default_rng(0)
@@ -112,15 +112,15 @@ def random_checkpoint(path: Path) -> Path:
     """A randomly initialised model of the shipped architecture (speed only, not quality)."""
     import torch
 
-    from core.model.checkpoint import save_checkpoint
-    from core.model.unet import ModelConfig, TextConditionedUNet
-    from core.spectral import SpecConfig
+    from textsep.model.checkpoint import save_checkpoint
+    from textsep.model.unet import ModelConfig, TextConditionedUNet
+    from textsep.spectral import SpecConfig
 
     torch.manual_seed(0)
     labels = ["dog", "rain", "female_speech"]
     model = TextConditionedUNet(ModelConfig(n_classes=len(labels)))
     if model.routes:
-        from core.text import get_encoder
+        from textsep.text import get_encoder
 
         model.set_anchors(torch.from_numpy(get_encoder().encode(["dog bark", "rain", "female speech"])))
     meta = {"encoder": {"name": "all-MiniLM-L6-v2", "dim": 384}, "classes": labels,
@@ -322,7 +322,7 @@ def main(argv=None) -> int:
         workdir = Path(d)
         ckpt = args.checkpoint
         if not ckpt:
-            from core.paths import default_checkpoint
+            from textsep.paths import default_checkpoint
 
             if default_checkpoint().exists():
                 ckpt = str(default_checkpoint())

@@ -39,8 +39,8 @@ def _separator():
     """(Separator, description): the shipped model, or a random one of the shipped architecture."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    from core.paths import default_checkpoint
-    from core.separate import Separator
+    from textsep.paths import default_checkpoint
+    from textsep.separate import Separator
 
     path = default_checkpoint()
     if path.exists():
@@ -49,9 +49,9 @@ def _separator():
         return sep, f"shipped checkpoint {path.name} (base {cfg.base}, {cfg.n_bands} bands, patch {cfg.patch})"
     import torch
 
-    from core.model.unet import ModelBundle, ModelConfig, TextConditionedUNet
-    from core.separate import UNetEstimator
-    from core.spectral import SpecConfig
+    from textsep.model.unet import ModelBundle, ModelConfig, TextConditionedUNet
+    from textsep.separate import UNetEstimator
+    from textsep.spectral import SpecConfig
 
     torch.manual_seed(0)
     model = TextConditionedUNet(ModelConfig(n_bands=128, base=16, n_classes=39)).eval()
@@ -70,8 +70,8 @@ def child_60s() -> dict:
     """Cases 1 and 2 in this process."""
     import torch
 
-    from core.edits import Region
-    from core.spectral import istft, native_fft_size, stft
+    from textsep.edits import Region
+    from textsep.spectral import istft, native_fft_size, stft
 
     sr, n = 44100, 60 * 44100
     x = _noise(2, n)
@@ -120,7 +120,7 @@ def child_long(path: str) -> dict:
     """Case 3: a 5 s region in the long file, in this (fresh) process."""
     import soundfile as sf
 
-    from core.edits import Region
+    from textsep.edits import Region
 
     before = _maxrss_mb()
     sep, model = _separator()
@@ -143,7 +143,7 @@ def child_long(path: str) -> dict:
         sep.separate(span, info.samplerate, [Region(0.5, 5.5, "dog bark", "remove")])
         region_cpu = time.process_time() - c0
         # I/O floor: the same block copy (same dtype as separate_file's copy) without any processing.
-        from core.audio import copy_dtype
+        from textsep.audio import copy_dtype
 
         t0, c0 = time.perf_counter(), time.process_time()
         with sf.SoundFile(path) as f, sf.SoundFile(str(Path(d) / "copy.wav"), "w", info.samplerate,

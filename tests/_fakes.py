@@ -7,8 +7,8 @@ import numpy as np
 import soundfile as sf
 import torch
 
-from core.separate import Mask
-from core.spectral import stft
+from textsep.separate import Mask
+from textsep.spectral import stft
 
 SR16 = 16000
 

@@ -17,9 +17,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 def make_tiny_checkpoint(path, text_agnostic: bool = False, seed: int = 0):
     import torch
 
-    from core.model.checkpoint import save_checkpoint
-    from core.model.unet import ModelConfig, TextConditionedUNet
-    from core.spectral import SpecConfig
+    from textsep.model.checkpoint import save_checkpoint
+    from textsep.model.unet import ModelConfig, TextConditionedUNet
+    from textsep.spectral import SpecConfig
 
     torch.manual_seed(seed)
     labels = ["dog", "rain", "female_speech"]
@@ -27,7 +27,7 @@ def make_tiny_checkpoint(path, text_agnostic: bool = False, seed: int = 0):
                       text_agnostic=text_agnostic)
     model = TextConditionedUNet(cfg)
     if model.routes:
-        from core.text import get_encoder
+        from textsep.text import get_encoder
 
         model.set_anchors(torch.from_numpy(get_encoder().encode(["dog bark", "rain", "female speech"])))
     meta = {"encoder": {"name": "all-MiniLM-L6-v2", "dim": 384}, "classes": labels,
@@ -47,7 +47,7 @@ def tiny_agnostic_checkpoint(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_separator(tiny_checkpoint):
-    from core.separate import Separator
+    from textsep.separate import Separator
 
     return Separator.from_checkpoint(tiny_checkpoint)
 

@@ -9,10 +9,10 @@ import pytest
 import soundfile as sf
 from _fakes import LocalGate
 
-from core import audio as audio_io
-from core.audio import AtomicWriter, AudioError, OutputError
-from core.edits import Region
-from core.separate import Separator
+from textsep import audio as audio_io
+from textsep.audio import AtomicWriter, AudioError, OutputError
+from textsep.edits import Region
+from textsep.separate import Separator
 
 FORMATS = [("wav", "PCM_16"), ("wav", "PCM_24"), ("wav", "FLOAT"), ("flac", "PCM_16"), ("flac", "PCM_24"),
            ("wav", "PCM_U8"), ("flac", "PCM_S8"), ("wav", "PCM_32"), ("wav", "DOUBLE"), ("aiff", "PCM_16")]

@@ -9,10 +9,10 @@ import pytest
 import soundfile as sf
 from _fakes import LocalGate
 
-from core import cli
-from core.batch import BatchError, WholeFile, plan_outputs, run_batch
-from core.edits import EditSpec, Region
-from core.separate import Separator
+from textsep import cli
+from textsep.batch import BatchError, WholeFile, plan_outputs, run_batch
+from textsep.edits import EditSpec, Region
+from textsep.separate import Separator
 
 SR = 16000
 
@@ -150,7 +150,7 @@ def test_cli_batch_exit_codes(tmp_path, tiny_checkpoint, capsys):
 
 
 def test_on_file_events_follow_each_file_in_order(tmp_path):
-    from core.batch import FINAL_STATUSES, FileEvent
+    from textsep.batch import FINAL_STATUSES, FileEvent
 
     src = make_folder(tmp_path / "in", durations=(3.0, 3.0, 0.05))  # clip2 ends before the region starts
     out = tmp_path / "out"

@@ -9,9 +9,9 @@ import pytest
 import soundfile as sf
 import torch
 
-from core.model.checkpoint import CheckpointError, load_checkpoint, read_checkpoint, save_checkpoint
-from core.model.unet import ModelConfig, TextConditionedUNet
-from core.spectral import SpecConfig
+from textsep.model.checkpoint import CheckpointError, load_checkpoint, read_checkpoint, save_checkpoint
+from textsep.model.unet import ModelConfig, TextConditionedUNet
+from textsep.spectral import SpecConfig
 
 
 class Payload:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from core import cli
-from core.edits import EditSpec, Region
+from textsep import cli
+from textsep.edits import EditSpec, Region
 
 SR = 22050
 
@@ -178,7 +178,7 @@ def test_unwritable_folder(run, wav, tmp_path, tiny_checkpoint, monkeypatch):
     """A folder we may not write to is refused before the model loads (root included: /proc)."""
     import os
 
-    from core.separate import Separator
+    from textsep.separate import Separator
 
     loaded = []
     monkeypatch.setattr(Separator, "from_checkpoint", classmethod(lambda cls, *a, **k: loaded.append(1)))
@@ -193,7 +193,7 @@ def test_unwritable_folder(run, wav, tmp_path, tiny_checkpoint, monkeypatch):
 
 
 def test_ctrl_c_gives_130_and_no_output(run, wav, tmp_path, tiny_checkpoint, monkeypatch):
-    from core.separate import Separator
+    from textsep.separate import Separator
 
     def interrupted(self, *a, **k):
         raise KeyboardInterrupt
@@ -205,7 +205,7 @@ def test_ctrl_c_gives_130_and_no_output(run, wav, tmp_path, tiny_checkpoint, mon
 
 
 def test_nmf_method(run, wav, tmp_path):
-    from core.nmf import fit_dictionaries
+    from textsep.nmf import fit_dictionaries
 
     rng = np.random.default_rng(1)
     d = fit_dictionaries({"dog": [rng.standard_normal(16000).astype(np.float32)],
@@ -221,20 +221,20 @@ def test_nmf_method(run, wav, tmp_path):
 
 def test_dispatch_to_train_and_evaluate(run, monkeypatch):
     seen = {}
-    fake = types.ModuleType("core.train")
+    fake = types.ModuleType("textsep.train")
     fake.main = lambda argv: seen.setdefault("argv", argv) and 7
-    monkeypatch.setitem(sys.modules, "core.train", fake)
+    monkeypatch.setitem(sys.modules, "textsep.train", fake)
     code, _, _ = run("train", "--epochs", "1", "--help-me")
     assert code == 7 and seen["argv"] == ["--epochs", "1", "--help-me"]
-    monkeypatch.setitem(sys.modules, "core.evaluate", None)  # as if the module were absent
+    monkeypatch.setitem(sys.modules, "textsep.evaluate", None)  # as if the module were absent
     code, _, err = run("evaluate", "--cases", "x.csv")
-    assert code == 5 and "no working core.evaluate module" in err
+    assert code == 5 and "no working textsep.evaluate module" in err
 
 
 def test_help_is_fast_and_imports_no_torch():
-    code = ("import sys, core.cli; "
+    code = ("import sys, textsep.cli; "
             "rc = None\n"
-            "try:\n    core.cli.main(['--help'])\nexcept SystemExit as e:\n    rc = e.code\n"
+            "try:\n    textsep.cli.main(['--help'])\nexcept SystemExit as e:\n    rc = e.code\n"
             "print('torch' in sys.modules, 'transformers' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert r.stdout.strip().splitlines()[-1] == "False False", r.stderr

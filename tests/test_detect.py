@@ -8,12 +8,12 @@ import pytest
 import torch
 from _fakes import LocalGate
 
-from core import detect
-from core.detect import DetectError, suggest_prompts
-from core.edits import Region
-from core.model.checkpoint import load_checkpoint, save_checkpoint
-from core.separate import Separator
-from core.spectral import SpecConfig
+from textsep import detect
+from textsep.detect import DetectError, suggest_prompts
+from textsep.edits import Region
+from textsep.model.checkpoint import load_checkpoint, save_checkpoint
+from textsep.separate import Separator
+from textsep.spectral import SpecConfig
 
 
 class ConstantMasks:

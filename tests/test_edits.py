@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.edits import (
+from textsep.edits import (
     EditError,
     EditSpec,
     Region,

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from core.data.corpus import DatasetError, read_clip
-from core.data.esc50 import category_prompts, is_esc50, load_esc50
+from textsep.data.corpus import DatasetError, read_clip
+from textsep.data.esc50 import category_prompts, is_esc50, load_esc50
 
 # (category, target index): one class per ESC-50 major category block, and an unknown-looking one.
 CLASSES = [("dog", 0), ("rain", 10), ("chirping_birds", 14), ("crying_baby", 20), ("door_wood_knock", 30)]
@@ -110,7 +110,7 @@ def test_wrong_folder_and_broken_trees_give_clear_errors(tmp_path, esc_root):
 
 
 def test_esc50_feeds_the_case_generator(esc_root, tmp_path):
-    from core.data.cases import make_cases
+    from textsep.data.cases import make_cases
 
     cases = make_cases(load_esc50(esc_root), tmp_path / "cases", n=4, seed=1)
     assert len(cases) == 4

@@ -8,8 +8,8 @@ import soundfile as sf
 from _fakes import SR16 as SR
 from _fakes import make_fake_corpus
 
-from core.data.cases import Case, CaseError, make_cases, read_cases, write_cases
-from core.data.corpus import load_corpus
+from textsep.data.cases import Case, CaseError, make_cases, read_cases, write_cases
+from textsep.data.corpus import load_corpus
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def _rows(path):
 
 def test_evaluate_end_to_end(corpus, tmp_path, tiny_checkpoint, tiny_agnostic_checkpoint, monkeypatch,
                              capsys):
-    from core import evaluate, paths
+    from textsep import evaluate, paths
 
     monkeypatch.delenv("TEXTSEP_CLAP_WEIGHTS", raising=False)
     real_find = paths.find_asset
@@ -164,7 +164,7 @@ def test_evaluate_end_to_end(corpus, tmp_path, tiny_checkpoint, tiny_agnostic_ch
 
 
 def test_evaluate_cli_errors(tmp_path, capsys):
-    from core import evaluate
+    from textsep import evaluate
 
     assert evaluate.main(["--cases", str(tmp_path / "missing.csv")]) == 2
     assert "not found" in capsys.readouterr().err
@@ -179,7 +179,7 @@ def test_evaluate_cli_errors(tmp_path, capsys):
 
 def test_evaluate_cases_api_on_an_external_stereo_case(tmp_path, tiny_separator):
     """A hand-made 22.05 kHz stereo case: the oracle finds the resampled spans, gates hold exactly."""
-    from core.evaluate import evaluate_cases, method_means
+    from textsep.evaluate import evaluate_cases, method_means
 
     sr = 22050
     n = 5 * sr
@@ -210,7 +210,7 @@ def test_evaluate_cases_api_on_an_external_stereo_case(tmp_path, tiny_separator)
 def test_oracle_finds_a_span_that_starts_in_digital_silence():
     """A 16 kHz mix with long exact-zero stretches (a gated speech interferer): the span the Separator
     hands the oracle starts with a zero that occurs thousands of times; it must still be located."""
-    from core.evaluate import OracleIRM
+    from textsep.evaluate import OracleIRM
 
     sr = 16000
     rng = np.random.default_rng(1)

@@ -6,7 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from core.metrics import CLAMP_DB, outside_diff, sdr, si_sdr, window_metrics
+from textsep.metrics import CLAMP_DB, outside_diff, sdr, si_sdr, window_metrics
 
 
 def _noise(n=16000, seed=0):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.edits import Region
-from core.nmf import N_FFT, NMFDictionaries, NMFError, NMFEstimator, fit_dictionaries
-from core.separate import Separator
+from textsep.edits import Region
+from textsep.nmf import N_FFT, NMFDictionaries, NMFError, NMFEstimator, fit_dictionaries
+from textsep.separate import Separator
 
 SR = 16000
 
@@ -131,7 +131,7 @@ def test_fit_errors():
 
 
 def test_shipped_dictionaries_are_small_and_valid():
-    from core.paths import find_asset
+    from textsep.paths import find_asset
 
     path = find_asset("checkpoints", "nmf_dictionaries.npz")
     if not path.exists():

@@ -339,7 +339,7 @@ def test_selftest_reports_a_broken_install(monkeypatch, tiny_checkpoint):
     real_import = builtins.__import__
 
     def fake_import(name, *args, **kwargs):
-        if name == "core.separate":
+        if name == "textsep.separate":
             raise ModuleNotFoundError("No module named 'torch.testing._internal'")
         return real_import(name, *args, **kwargs)
 

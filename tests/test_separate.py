@@ -10,9 +10,9 @@ import soundfile as sf
 import torch
 from _fakes import SR16, LocalGate
 
-from core import audio as audio_io
-from core.edits import EditError, Region
-from core.separate import Cancelled, Mask, Separator, apply_mask
+from textsep import audio as audio_io
+from textsep.edits import EditError, Region
+from textsep.separate import Cancelled, Mask, Separator, apply_mask
 
 
 def tone_noise(seconds, sr, channels=2, seed=0):

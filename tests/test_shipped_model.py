@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.paths import default_checkpoint
+from textsep.paths import default_checkpoint
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.csv").is_file(), reason=f"labelled corpus not at {CORPUS}")
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.csv").is_file(), reason=
 
 @pytest.fixture(scope="module")
 def shipped():
-    from core.separate import Separator
+    from textsep.separate import Separator
 
     path = default_checkpoint()
     assert path.is_file(), f"the shipped checkpoint is missing: {path}"
@@ -35,7 +35,7 @@ def known_corpus(shipped):
     """
     from dataclasses import replace
 
-    from core.data.corpus import load_corpus
+    from textsep.data.corpus import load_corpus
 
     corpus = load_corpus(CORPUS)
     known = set(shipped.estimator.bundle.meta["classes"])
@@ -45,8 +45,8 @@ def known_corpus(shipped):
 
 @pytest.fixture(scope="module")
 def rows(shipped, tmp_path_factory):
-    from core.data.cases import make_cases
-    from core.evaluate import evaluate_cases
+    from textsep.data.cases import make_cases
+    from textsep.evaluate import evaluate_cases
 
     cases = make_cases(known_corpus(shipped), tmp_path_factory.mktemp("cases"), n=80, seed=0)
     return evaluate_cases({"textsep": shipped}, cases, no_gate_of=None, oracle=False, clap=False, with_sdr=False)
@@ -87,8 +87,8 @@ def test_female_and_male_speech_are_told_apart(shipped, tmp_path):
 
     Measured on 40 such cases (seed 5): right prompt +4.6 keep / +2.9 remove, the other voice -9.8 dB.
     """
-    from core.data.cases import make_cases
-    from core.evaluate import evaluate_cases
+    from textsep.data.cases import make_cases
+    from textsep.evaluate import evaluate_cases
 
     cases = make_cases(known_corpus(shipped), tmp_path / "speech", n=20, seed=5, gender_pairs=20)
     assert {c.label for c in cases} == {"female_speech", "male_speech"}

@@ -1,6 +1,6 @@
 import numpy as np
 
-from core.edits import Region
+from textsep.edits import Region
 
 
 def test_outside_region_is_bit_identical(tiny_separator, noise_audio):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from core.text import TextEncoderError, get_encoder
-from core.text.clap import ENV_WEIGHTS, ClapEncoder, clap_available
+from textsep.text import TextEncoderError, get_encoder
+from textsep.text.clap import ENV_WEIGHTS, ClapEncoder, clap_available
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 import torch
 from _fakes import make_fake_corpus
 
-from core.data.corpus import load_corpus
-from core.data.mixtures import ClipBank, MixConfig, MixtureSampler
+from textsep.data.corpus import load_corpus
+from textsep.data.mixtures import ClipBank, MixConfig, MixtureSampler
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_confusable_pairs_are_drawn_against_each_other(corpus):
 
 
 def _train(root, out, *extra):
-    from core import train
+    from textsep import train
 
     assert train.main([
         "--corpus", str(root), "--output-dir", str(out), "--bands", "64", "--base", "4", "--seconds", "1.0",
@@ -76,7 +76,7 @@ def _train(root, out, *extra):
 
 
 def test_tiny_training_lowers_the_loss_and_writes_checkpoints(corpus_root, tmp_path):
-    from core.model.checkpoint import load_checkpoint
+    from textsep.model.checkpoint import load_checkpoint
 
     out = tmp_path / "run"
     _train(corpus_root, out, "--epochs", "8", "--lr", "3e-3")
@@ -102,7 +102,7 @@ def test_resume_continues_where_it_stopped(corpus_root, tmp_path):
 
 
 def test_init_from_starts_from_weights_with_a_fresh_run(corpus_root, tmp_path):
-    from core.model.checkpoint import read_checkpoint
+    from textsep.model.checkpoint import read_checkpoint
 
     _train(corpus_root, tmp_path / "a", "--epochs", "1")
     src = read_checkpoint(tmp_path / "a" / "textsep_unet_final.pth")["state_dict"]
@@ -117,10 +117,10 @@ def test_init_from_starts_from_weights_with_a_fresh_run(corpus_root, tmp_path):
 
 def test_a_separation_before_training_does_not_break_its_backward_pass(corpus_root, tmp_path, tiny_separator):
     """The STFT window cache is shared: one first made under inference_mode must still serve autograd."""
-    import core.spectral as spectral
+    import textsep.spectral as spectral
 
     spectral._WINDOWS.clear()
-    from core.edits import Region
+    from textsep.edits import Region
 
     x = np.random.default_rng(0).standard_normal((1, 16000)).astype(np.float32) * 0.1
     tiny_separator.separate(x, 16000, [Region(0.2, 0.8, "dog bark")])

@@ -25,7 +25,7 @@ def demo_audio():
     """A short generated signal for screenshots when no sample file is installed."""
     import numpy as np
 
-    from core.audio import Audio
+    from textsep.audio import Audio
 
     sr = 44100
     t = np.arange(int(8.0 * sr)) / sr
@@ -44,7 +44,7 @@ def demo_audio():
 def screenshot(win, out: Path, file: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from core.paths import resource
+    from textsep.paths import resource
     from textsep_desktop.peaks import PeakPyramid
 
     win.resize(1440, 900)

@@ -109,7 +109,7 @@ def setup_app(app: QApplication) -> None:
     app.setStyle("Fusion")
     app.setPalette(theme.palette())
     app.setStyleSheet(theme.QSS)
-    from core.paths import resource
+    from textsep.paths import resource
 
     shipped = resource("icon.png")  # the project's icon (resources/), else a drawn one
     if shipped.exists():

@@ -1,8 +1,8 @@
-"""Batch dialog: apply one edit to every audio file of a folder (core.batch.run_batch on a worker).
+"""Batch dialog: apply one edit to every audio file of a folder (textsep.batch.run_batch on a worker).
 
 The edit is either the editor's current regions (windows in seconds), one prompt over each whole
 file, or an edit-spec JSON file. Outputs go to another folder; nothing is ever overwritten (existing
-outputs are skipped and listed). Each file's row follows core.batch's per-file events (run_batch(on_file=)):
+outputs are skipped and listed). Each file's row follows textsep.batch's per-file events (run_batch(on_file=)):
 its status, its own progress bar, and the reason when it is skipped or fails; the failures are summed up
 at the end.
 """
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QF
                                QRadioButton, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, EditSpec
+from textsep.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, EditSpec
 from textsep_desktop import theme
 from textsep_desktop.depth import depth_spin_box
 from textsep_desktop.worker import TaskRunner
@@ -33,7 +33,7 @@ STATUS_COLOURS = {"written": QColor(64, 200, 120), "failed": QColor(235, 84, 72)
 
 
 class _FileEvents(QObject):
-    """Carries core.batch.FileEvents from the batch's worker thread to the dialog (a queued signal)."""
+    """Carries textsep.batch.FileEvents from the batch's worker thread to the dialog (a queued signal)."""
 
     event = Signal(object)
 
@@ -185,8 +185,8 @@ class BatchDialog(QDialog):
             self.src_spec.setChecked(True)
 
     def edit_source(self):
-        """The edit as core.batch understands it, or raise EditError with a message for the user."""
-        from core.batch import WholeFile
+        """The edit as textsep.batch understands it, or raise EditError with a message for the user."""
+        from textsep.batch import WholeFile
 
         if self.src_regions.isChecked():
             if not self.current_regions:
@@ -203,7 +203,7 @@ class BatchDialog(QDialog):
 
     # -- running --------------------------------------------------------------------------------
     def start(self) -> None:
-        from core.batch import BatchError, plan_outputs
+        from textsep.batch import BatchError, plan_outputs
 
         inp, out = self.input.text().strip(), self.output.text().strip()
         self.summary.setText("")
@@ -247,7 +247,7 @@ class BatchDialog(QDialog):
             emit(ev)
 
         def job(progress, cancel):
-            from core.batch import run_batch
+            from textsep.batch import run_batch
 
             sep = models.get(progress)
             return run_batch(sep, inp, out, source, overwrite=False, cancel=cancel, on_file=on_file)
@@ -274,7 +274,7 @@ class BatchDialog(QDialog):
             self.message.setText(msg)
 
     def _file_event(self, ev) -> None:
-        """One core.batch.FileEvent, on the GUI thread."""
+        """One textsep.batch.FileEvent, on the GUI thread."""
         row = self._row_of_index.get(ev.index)
         if row is None:
             return

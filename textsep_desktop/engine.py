@@ -38,7 +38,7 @@ import threading
 import time
 
 NATIVE_MODULE = "torch._C"
-ENGINE_MODULE = "core.separate"
+ENGINE_MODULE = "textsep.separate"
 
 _lock = threading.RLock()
 _holds = 0
@@ -99,7 +99,7 @@ class _PauseAfterNative(importlib.abc.MetaPathFinder):
     """On the engine's import thread only: once torch._C has loaded, hold the rest of the import (1-2 s of
     Python that would take turns on the GIL with the window being built) until resume_import() -- called
     when the window shows -- and any foreground work (a file opened at launch) is done, each wait at most
-    PAUSE_MAX_S. While it waits it holds no GIL; it holds the import locks of core.separate, torch and
+    PAUSE_MAX_S. While it waits it holds no GIL; it holds the import locks of textsep.separate, torch and
     torch._C, which nothing on the GUI's start-up path or in foreground work imports."""
 
     searching = False  # another finder that asks the others in turn must not bring us back here
@@ -258,7 +258,7 @@ def warm_up(models, progress=None, cancel=None) -> str:
         sep = models.get(progress)
         import numpy as np
 
-        from core.edits import Region
+        from textsep.edits import Region
 
         sr = 16000
         sep.separate(np.zeros((1, sr // 4), np.float32), sr, [Region(0.0, 0.25, "warm up")], cancel=cancel)

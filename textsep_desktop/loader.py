@@ -1,15 +1,15 @@
-"""Open an audio file for the editor through core.audio, in chunks, off the GUI thread.
+"""Open an audio file for the editor through textsep.audio, in chunks, off the GUI thread.
 
-For formats with exact frame counts (WAV, AIFF, FLAC) the file is read with core.audio.read_span in
-blocks straight into one C-contiguous [C, N] array: the same samples as core.audio.load (same
+For formats with exact frame counts (WAV, AIFF, FLAC) the file is read with textsep.audio.read_span in
+blocks straight into one C-contiguous [C, N] array: the same samples as textsep.audio.load (same
 conversion code), but without its whole-file float64 temporary, with progress and cancel between
-blocks. Other formats go through core.audio.load.
+blocks. Other formats go through textsep.audio.load.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from core import audio as audio_io
+from textsep import audio as audio_io
 
 BLOCK = 1 << 20  # frames per read
 CHUNKED_FORMATS = ("WAV", "WAVEX", "AIFF", "FLAC", "W64", "RF64", "CAF")
@@ -30,7 +30,7 @@ def load_for_editing(path, progress=None, cancel=None) -> audio_io.Audio:
         stop = min(n, pos + BLOCK)
         try:
             block = audio_io.read_span(path, pos, stop, info.subtype)
-        except Exception as exc:  # soundfile raises several types; report like core.audio.load does
+        except Exception as exc:  # soundfile raises several types; report like textsep.audio.load does
             raise audio_io.AudioError(f"Cannot read {info.path.name}: {exc}") from exc
         if out is None:
             out = np.empty((info.channels, n), dtype=block.dtype)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QFormLayout, QLabel, QMainWindow,
                                QMessageBox, QProgressBar, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
-from core.edits import EditError, EditSpec, Region
+from textsep.edits import EditError, EditSpec, Region
 from textsep_desktop import session as session_io
 from textsep_desktop.icons import icon
 from textsep_desktop.model_manager import ModelManager
@@ -39,7 +39,7 @@ def _channels_name(c: int) -> str:
 
 
 def _user_message(exc: BaseException) -> str:
-    """User-facing text for an exception: core's errors carry their own message."""
+    """User-facing text for an exception: the engine's errors carry their own message."""
     msg = str(exc).strip()
     known = ("AudioError", "EditError", "CheckpointError", "ModelUnavailable", "SessionError", "DetectError",
              "BatchError", "TextEncoderError", "OutputError")
@@ -842,7 +842,7 @@ class MainWindow(QMainWindow):
         """Write the edited audio (running the edit first if the preview is missing or out of date).
 
         `overwrite` is True only after the user confirmed replacing an existing file; the input file
-        itself is never written (core.audio.save protect=)."""
+        itself is never written (textsep.audio.save protect=)."""
         if self.doc is None:
             return None
         doc = self.doc
@@ -858,7 +858,7 @@ class MainWindow(QMainWindow):
         processed = doc.processed if reuse else None
 
         def job(progress, cancel):
-            from core import audio as audio_io
+            from textsep import audio as audio_io
 
             out = processed
             fresh = None
@@ -911,7 +911,7 @@ class MainWindow(QMainWindow):
         samples, sr, models = self.doc.audio.samples, self.doc.audio.sr, self.models
 
         def job(progress, cancel):
-            from core.detect import suggest_prompts
+            from textsep.detect import suggest_prompts
 
             sep = models.get(progress)
             progress(0.5, "Listening to the region…")

@@ -1,6 +1,6 @@
 """Loads the Separator once (on a worker thread) and reuses it while the model settings stay the same.
 
-`get()` is called from worker threads only; core.separate (and so torch) is imported there or on the
+`get()` is called from worker threads only; textsep.separate (and so torch) is imported there or on the
 engine's start-up thread (engine.py), never on the GUI thread. A load pauses the cyclic garbage collector
 (engine.gc_paused): full collections over the objects a model and its text encoder bring in measured up to
 250 ms each, and each one would hold the GIL -- and the GUI -- that long.
@@ -57,9 +57,9 @@ class ModelManager:
 
     @staticmethod
     def _load(ckpt: str, enc_name: str, device: str):
-        from core.model.checkpoint import CheckpointError
-        from core.separate import Separator
-        from core.text import TextEncoderError, get_encoder
+        from textsep.model.checkpoint import CheckpointError
+        from textsep.separate import Separator
+        from textsep.text import TextEncoderError, get_encoder
 
         try:
             encoder = None if enc_name == DEFAULT_ENCODER else get_encoder(enc_name)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
                                QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
 
-from core.edits import MAX_DEPTH_DB, MODES, EditError, Region
+from textsep.edits import MAX_DEPTH_DB, MODES, EditError, Region
 from textsep_desktop.depth import DEPTH_TIP, DEPTH_WHAT, MIN_DEPTH_EDIT_DB
 from textsep_desktop.regions import RegionModel, region_colour
 

@@ -1,4 +1,4 @@
-"""The region model (an ordered list of core.edits.Region with stable ids) and its view overlay.
+"""The region model (an ordered list of textsep.edits.Region with stable ids) and its view overlay.
 
 RegionModel is the single source of truth; everything that changes regions goes through the undo
 stack (undo.py), whose commands call RegionModel methods. RegionOverlay keeps one pyqtgraph
@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 
-from core.edits import Region
+from textsep.edits import Region
 
 MODE_COLOURS = {"keep": QColor(64, 200, 120), "remove": QColor(235, 84, 72)}
 DISABLED_COLOUR = QColor(140, 140, 150)
@@ -66,7 +66,7 @@ class RegionModel(QObject):
     # -- mutations (called by undo commands) ----------------------------------------------------
     def add(self, region: Region, index: int | None = None, rid: int | None = None) -> int:
         if not isinstance(region, Region):
-            raise TypeError("RegionModel holds core.edits.Region objects")
+            raise TypeError("RegionModel holds textsep.edits.Region objects")
         if rid is None:
             rid = self._next_id
         if rid in self._regions:

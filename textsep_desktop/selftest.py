@@ -1,7 +1,7 @@
 """`TextSep --self-test`: prove that an installed or frozen app can do one real edit, without a display.
 
 Steps (each timed and printed; the first failure stops the test with a clear message and exit code 1):
-  1. load the model: $TEXTSEP_CHECKPOINT if set, else the shipped checkpoint (core.paths.default_checkpoint());
+  1. load the model: $TEXTSEP_CHECKPOINT if set, else the shipped checkpoint (textsep.paths.default_checkpoint());
   2. load the text encoder the checkpoint was trained with (MiniLM by default) and embed a prompt;
   3. load the bundled sample (resources/sample.wav);
   4. separate it with one region (keep "dog bark" at 2-4 s);
@@ -62,7 +62,7 @@ def _default_log(log_file: str | None):
 
 
 def checkpoint_path() -> Path:
-    from core.paths import default_checkpoint
+    from textsep.paths import default_checkpoint
 
     env = os.environ.get(ENV_CHECKPOINT)
     return Path(env) if env else default_checkpoint()
@@ -98,10 +98,10 @@ def run(log=None) -> int:
 
 def _run_checks(log) -> None:
     def imports():
-        from core import audio as audio_io
-        from core.edits import Region
-        from core.paths import resource
-        from core.separate import Separator
+        from textsep import audio as audio_io
+        from textsep.edits import Region
+        from textsep.paths import resource
+        from textsep.separate import Separator
 
         return audio_io, Region, resource, Separator
 
@@ -122,8 +122,8 @@ def _run_checks(log) -> None:
         f"{est.spec.sr} Hz analysis")
 
     def encode():
-        from core.text import get_encoder
-        from core.text.minilm import model_dir
+        from textsep.text import get_encoder
+        from textsep.text.minilm import model_dir
 
         enc = est.encoder if est.encoder is not None else get_encoder()
         v = enc.encode([PROMPT])

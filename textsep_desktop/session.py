@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.edits import EditError, Region
+from textsep.edits import EditError, Region
 
 FORMAT = "textsep-session"
 VERSION = 1

@@ -41,7 +41,7 @@ class Settings:
     # -- model ----------------------------------------------------------------------------------
     @property
     def checkpoint_path(self) -> str:
-        """Empty string means the shipped checkpoint (core.paths.default_checkpoint())."""
+        """Empty string means the shipped checkpoint (textsep.paths.default_checkpoint())."""
         return self._get("model/checkpoint", "", str)
 
     @checkpoint_path.setter
@@ -68,7 +68,7 @@ class Settings:
     def resolved_checkpoint(self) -> Path:
         if self.checkpoint_path:
             return Path(self.checkpoint_path)
-        from core.paths import default_checkpoint
+        from textsep.paths import default_checkpoint
 
         return default_checkpoint()
 
@@ -78,7 +78,7 @@ class Settings:
     # -- editing --------------------------------------------------------------------------------
     @property
     def default_fade_ms(self) -> float:
-        from core.edits import DEFAULT_FADE_MS
+        from textsep.edits import DEFAULT_FADE_MS
 
         v = self._get("edit/default_fade_ms", DEFAULT_FADE_MS, float)
         return v if v >= 0 else DEFAULT_FADE_MS
@@ -89,8 +89,8 @@ class Settings:
 
     @property
     def default_depth_db(self) -> float:
-        """How far new regions may turn sound down (core.edits.Region.depth_db), in (0, MAX_DEPTH_DB]."""
-        from core.edits import DEFAULT_DEPTH_DB, MAX_DEPTH_DB
+        """How far new regions may turn sound down (textsep.edits.Region.depth_db), in (0, MAX_DEPTH_DB]."""
+        from textsep.edits import DEFAULT_DEPTH_DB, MAX_DEPTH_DB
 
         v = self._get("edit/default_depth_db", DEFAULT_DEPTH_DB, float)
         return v if 0 < v <= MAX_DEPTH_DB else DEFAULT_DEPTH_DB

@@ -19,7 +19,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(self)
 
         self.checkpoint = QLineEdit(settings.checkpoint_path)
-        from core.paths import default_checkpoint
+        from textsep.paths import default_checkpoint
 
         default = default_checkpoint()
         self.checkpoint.setPlaceholderText(f"Shipped model ({default})")
@@ -39,8 +39,8 @@ class SettingsDialog(QDialog):
             form.addRow("", note)
 
         self.encoder = QComboBox()
-        from core.text import ENCODERS
-        from core.text.clap import clap_available
+        from textsep.text import ENCODERS
+        from textsep.text.clap import clap_available
 
         self.encoder.addItem("MiniLM (all-MiniLM-L6-v2)", ENCODERS[0])
         clap_ok = clap_available()

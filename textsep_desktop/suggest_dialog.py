@@ -1,4 +1,4 @@
-"""Shows prompt suggestions for a region (from core.detect.suggest_prompts) and applies the chosen one."""
+"""Shows prompt suggestions for a region (from textsep.detect.suggest_prompts) and applies the chosen one."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal

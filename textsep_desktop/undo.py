@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from core.edits import Region
+from textsep.edits import Region
 from textsep_desktop.regions import RegionModel
 
 

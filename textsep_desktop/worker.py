@@ -2,7 +2,7 @@
 
 A task function has the signature ``fn(progress, cancel) -> result`` where ``progress(frac, msg)``
 may be called from the worker thread and ``cancel`` is a ``threading.Event`` the function checks
-cooperatively (core.separate raises ``Cancelled`` when it is set). Signals are emitted from the
+cooperatively (textsep.separate raises ``Cancelled`` when it is set). Signals are emitted from the
 worker thread and delivered queued to receivers living in the GUI thread.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
 def _is_cancelled_exc(exc: BaseException) -> bool:
-    # core.separate.Cancelled is matched by name so this module never imports torch.
+    # textsep.separate.Cancelled is matched by name so this module never imports torch.
     return type(exc).__name__ == "Cancelled"
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import audio as audio_io
+from textsep import audio as audio_io
 
 
 @pytest.fixture(autouse=True, scope="session")

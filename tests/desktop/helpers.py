@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
-from core import audio as audio_io
+from textsep import audio as audio_io
 
 
 def open_and_wait(qtbot, win, path, timeout=15000):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import audio as audio_io
+from textsep import audio as audio_io
 
 
 def _folder(tmp_path, noise_audio, n=3):
@@ -51,9 +51,9 @@ def test_batch_dialog_processes_folder_and_reports_corrupt_file(qtbot, tmp_path,
 
 
 def test_batch_dialog_shows_each_files_progress_and_the_failures(qtbot, tmp_path, noise_audio, tiny_separator):
-    """Rows follow core.batch's per-file events: pending -> processing (own progress bar) -> final status,
+    """Rows follow textsep.batch's per-file events: pending -> processing (own progress bar) -> final status,
     with the reason on failed rows, and the failures summed up at the end."""
-    from core.separate import Separator
+    from textsep.separate import Separator
     from textsep_desktop.batch_dialog import C_DETAILS, C_PROGRESS, C_STATUS, PROGRESS_ROLE, BatchDialog
     from textsep_desktop.model_manager import ModelManager
     from textsep_desktop.settings import Settings
@@ -104,7 +104,7 @@ def test_batch_dialog_shows_each_files_progress_and_the_failures(qtbot, tmp_path
 
 
 def test_batch_dialog_uses_editor_regions_and_validates_inputs(qtbot, tmp_path, noise_audio, tiny_separator):
-    from core.edits import Region
+    from textsep.edits import Region
     from textsep_desktop.batch_dialog import BatchDialog
     from textsep_desktop.model_manager import ModelManager
     from textsep_desktop.settings import Settings
@@ -119,7 +119,7 @@ def test_batch_dialog_uses_editor_regions_and_validates_inputs(qtbot, tmp_path, 
     assert dlg.src_regions.isChecked() and dlg.edit_source() == [regions[0]]
     dlg.start()  # no output folder
     assert "output folder" in dlg.summary.text() and dlg.report is None
-    dlg.output.setText(str(inp))  # same as input: refused by core.batch
+    dlg.output.setText(str(inp))  # same as input: refused by textsep.batch
     dlg.start()
     assert "input folder" in dlg.summary.text() and dlg.report is None
     dlg.output.setText(str(tmp_path / "o"))

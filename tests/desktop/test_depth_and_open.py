@@ -92,7 +92,7 @@ def test_default_depth_setting_is_remembered(make_window, settings, tmp_path, qt
     from textsep_desktop.settings import Settings
     from textsep_desktop.settings_dialog import SettingsDialog
 
-    assert settings.default_depth_db == 20.0  # core.edits.DEFAULT_DEPTH_DB
+    assert settings.default_depth_db == 20.0  # textsep.edits.DEFAULT_DEPTH_DB
     dlg = SettingsDialog(settings)
     qtbot.addWidget(dlg)
     assert dlg.depth.value() == 20.0 and (dlg.depth.minimum(), dlg.depth.maximum()) == (1.0, 120.0)
@@ -132,7 +132,7 @@ def test_session_round_trip_keeps_depth(win, qtbot, tmp_path, make_window):
 
 
 def test_batch_dialog_whole_file_edit_carries_depth(qtbot, tmp_path, win):
-    from core.batch import WholeFile
+    from textsep.batch import WholeFile
 
     win.add_region(0.5, 1.0, "dog bark", "remove")
     win.settings.default_depth_db = 33.0

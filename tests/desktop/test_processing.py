@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from core import audio as audio_io
+from textsep import audio as audio_io
 from desktop.helpers import open_and_wait, wait_idle
 
 
@@ -45,7 +45,7 @@ def test_preview_without_prompt_or_regions_explains(win):
 
 
 def test_preview_cancel(make_window, wav_file, qtbot, tiny_separator):
-    from core.separate import Separator
+    from textsep.separate import Separator
 
     slow = Separator(tiny_separator.estimator, chunk_s=0.5, overlap_s=0.1)  # many chunks to cancel between
     w = make_window(separator=slow)

@@ -163,7 +163,7 @@ def test_zoom_to_selection_and_fit(win):
 
 def test_replacing_all_regions_rebuilds_the_overlay(win):
     """Loading an edit spec (or a session) over existing regions: the view shows exactly the new ones."""
-    from core.edits import Region
+    from textsep.edits import Region
     from textsep_desktop.undo import ReplaceAll
 
     win.add_region(0.5, 1.0, "dog bark")

@@ -39,7 +39,7 @@ def magnitude(mono16: np.ndarray):
     """|STFT| [513, T] of 16 kHz mono audio on the model's grid (centred Hann frames, as the UNet)."""
     import torch
 
-    from core.spectral import stft
+    from textsep.spectral import stft
 
     x = torch.from_numpy(np.ascontiguousarray(mono16, dtype=np.float32))
     if x.shape[0] < N_FFT:
@@ -260,7 +260,7 @@ class NMFEstimator:
     def load(cls, path=None, encoder=None, **kwargs) -> NMFEstimator:
         """Load dictionaries (default: the shipped checkpoints/nmf_dictionaries.npz)."""
         if path is None:
-            from core.paths import find_asset
+            from textsep.paths import find_asset
 
             path = find_asset("checkpoints", DEFAULT_FILE)
         return cls(NMFDictionaries.load(path), encoder, **kwargs)
@@ -268,7 +268,7 @@ class NMFEstimator:
     @property
     def encoder(self):
         if self._encoder is None:
-            from core.text import get_encoder
+            from textsep.text import get_encoder
 
             self._encoder = get_encoder()
         return self._encoder
@@ -303,7 +303,7 @@ class NMFEstimator:
     def predict(self, mono16: np.ndarray, prompt: str):
         import torch
 
-        from core.separate import Mask
+        from textsep.separate import Mask
 
         label, score = self.match(prompt)
         self.last_match = (label, score)
@@ -316,7 +316,7 @@ def fit_corpus(root, *, split: str = "train", n_components: int = 16, n_iter: in
                seed: int = 0, progress=None) -> NMFDictionaries:
     """Dictionaries from a TextSep corpus split, with the class prompts used in training (held-out
     paraphrases stay unseen, as for the UNet)."""
-    from core.data.corpus import load_corpus, read_clip
+    from textsep.data.corpus import load_corpus, read_clip
 
     corpus = load_corpus(root)
     clips = corpus.split(split)
@@ -334,7 +334,7 @@ def fit_corpus(root, *, split: str = "train", n_components: int = 16, n_iter: in
 
 def main(argv=None) -> int:
     """`textsep fit-nmf`: fit the NMF baseline's dictionaries on a corpus and save them (.npz)."""
-    from core.paths import find_asset
+    from textsep.paths import find_asset
 
     p = argparse.ArgumentParser(prog="textsep fit-nmf", description=main.__doc__)
     p.add_argument("--corpus", default="/work/shared/corpus", help="corpus folder (manifest.csv, classes.csv)")
@@ -352,7 +352,7 @@ def main(argv=None) -> int:
         return 4
     from tqdm import tqdm
 
-    from core.data.corpus import DatasetError
+    from textsep.data.corpus import DatasetError
 
     bar = tqdm(total=100, desc="fitting", unit="%", file=sys.stderr)
 

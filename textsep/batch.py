@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import audio as audio_io
-from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, EditError, EditSpec, Region, clip_regions
+from textsep import audio as audio_io
+from textsep.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, EditError, EditSpec, Region, clip_regions
 
 
 class BatchError(ValueError):
@@ -216,7 +216,7 @@ def _run_one(separator, regions_or_spec, src: Path, dst: Path, res: FileResult, 
              overwrite: bool, sub, cancel) -> None:
     """Process one file of run_batch, recording the outcome in `res` (never raising for the file's own
     problems)."""
-    from core.separate import Cancelled
+    from textsep.separate import Cancelled
 
     if dst.resolve() in inputs:
         res.status, res.reason = "skipped", f"the output {dst} is one of the input files"

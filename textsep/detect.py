@@ -69,9 +69,9 @@ def suggest_prompts(separator, samples: np.ndarray, sr: int, region, top_k: int 
     """
     import torch
 
-    from core.audio import resample
-    from core.separate import MIN_MODEL_SAMPLES, MODEL_SR
-    from core.spectral import band_centres, freq_interp_matrix, stft
+    from textsep.audio import resample
+    from textsep.separate import MIN_MODEL_SAMPLES, MODEL_SR
+    from textsep.spectral import band_centres, freq_interp_matrix, stft
 
     pairs = known_prompts(separator)
     est = separator.estimator

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from core.data.corpus import SR, Corpus, read_clip
-from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, Region, raised_cosine_ramp
+from textsep.data.corpus import SR, Corpus, read_clip
+from textsep.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, Region, raised_cosine_ramp
 
 REQUIRED = ("case_id", "mix", "target", "prompt", "mode", "start_s", "end_s")
 GENERATED_EXTRA = ("label", "interferer_label", "wording", "snr_db", "wrong_prompt", "target_start_s",

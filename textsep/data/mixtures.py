@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core.data.corpus import SR, Clip, Corpus, read_clip
-from core.edits import raised_cosine_ramp
+from textsep.data.corpus import SR, Clip, Corpus, read_clip
+from textsep.edits import raised_cosine_ramp
 
 FRAME = 320  # 20 ms activity frames
 

@@ -22,11 +22,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from core.data.corpus import Corpus, load_corpus
-from core.data.mixtures import ClipBank, MixConfig, MixtureSampler
-from core.model.checkpoint import read_checkpoint, save_checkpoint
-from core.model.unet import ModelConfig, TextConditionedUNet, count_parameters
-from core.spectral import SpecConfig, band_filterbank, band_to_freq_matrix, istft, stft
+from textsep.data.corpus import Corpus, load_corpus
+from textsep.data.mixtures import ClipBank, MixConfig, MixtureSampler
+from textsep.model.checkpoint import read_checkpoint, save_checkpoint
+from textsep.model.unet import ModelConfig, TextConditionedUNet, count_parameters
+from textsep.spectral import SpecConfig, band_filterbank, band_to_freq_matrix, istft, stft
 
 VAL_SEED = 1234
 
@@ -100,7 +100,7 @@ def load_dataset(args) -> Corpus:
     if args.corpus:
         return load_corpus(args.corpus)
     if args.esc50_path:
-        from core.data.esc50 import load_esc50
+        from textsep.data.esc50 import load_esc50
 
         return load_esc50(args.esc50_path, train_folds=args.train_folds, val_folds=args.val_folds)
     raise SystemExit("textsep train: give --corpus or --esc50-path")
@@ -108,7 +108,7 @@ def load_dataset(args) -> Corpus:
 
 def prompt_table(corpus: Corpus, labels: list[str]):
     """Embeddings of every paraphrase, and per-class anchors from the training paraphrases only."""
-    from core.text import get_encoder
+    from textsep.text import get_encoder
 
     enc = get_encoder()
     all_prompts = sorted({p for lab in labels for p in corpus.prompts[lab]})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from core.text.base import TextEncoder, TextEncoderError
+from textsep.text.base import TextEncoder, TextEncoderError
 
 ENCODERS = ("all-MiniLM-L6-v2", "msclap")
 _instances: dict[tuple, TextEncoder] = {}
@@ -15,11 +15,11 @@ def get_encoder(name: str = "all-MiniLM-L6-v2", **kwargs) -> TextEncoder:
     with _lock:
         if key not in _instances:
             if name in ("all-MiniLM-L6-v2", "minilm"):
-                from core.text.minilm import MiniLMEncoder
+                from textsep.text.minilm import MiniLMEncoder
 
                 _instances[key] = MiniLMEncoder(**kwargs)
             elif name in ("msclap", "clap"):
-                from core.text.clap import ClapEncoder
+                from textsep.text.clap import ClapEncoder
 
                 _instances[key] = ClapEncoder(**kwargs)
             else:

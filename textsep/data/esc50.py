@@ -5,7 +5,7 @@ Layout of the real dataset (github.com/karolpiczak/ESC-50):
     <root>/meta/esc50.csv   filename,fold,target,category,esc10,src_file,take
     <root>/audio/<filename> 5 s, 44.1 kHz, mono WAV; 2000 clips, 50 classes, 5 folds
 
-`load_esc50` returns a `core.data.corpus.Corpus` whose clips are `Clip` objects, so the training and
+`load_esc50` returns a `textsep.data.corpus.Corpus` whose clips are `Clip` objects, so the training and
 evaluation code treat ESC-50 and the TextSep corpus alike (`read_clip` resamples to 16 kHz):
 
 * label    = the ESC-50 category ("dog", "chirping_birds", ...)
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import soundfile as sf
 
-from core.data.corpus import Clip, Corpus, DatasetError, check_splits
+from textsep.data.corpus import Clip, Corpus, DatasetError, check_splits
 
 META = Path("meta") / "esc50.csv"
 COLUMNS = ("filename", "fold", "target", "category", "esc10", "src_file", "take")

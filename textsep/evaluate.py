@@ -1,4 +1,4 @@
-"""`textsep evaluate`: score the model and its baselines on a case set (cases.csv, see core/data/cases.py).
+"""`textsep evaluate`: score the model and its baselines on a case set (cases.csv, see textsep/data/cases.py).
 
 Every method goes through the one Separator API (`Separator(estimator).separate(mix, sr, [region])`):
 
@@ -8,7 +8,7 @@ Every method goes through the one Separator API (`Separator(estimator).separate(
     text-agnostic  the baseline UNet without text (same training data, no prompt)
     no-gate        the text model applied to the whole file (a region covering the whole mix, fade 0):
                    what you get without regions; its outside-window damage is reported
-    nmf            supervised NMF dictionaries (core.nmf), if available
+    nmf            supervised NMF dictionaries (textsep.nmf), if available
     oracle-irm     ceiling: a mask from the known target and interferer magnitudes on the 16 kHz STFT grid
                    (n_fft 1024, hop 256), power ratio |T|^2 / (|T|^2 + |I|^2): keep and remove masks sum to 1
     mixture        floor: the output is the unprocessed mix (SI-SDRi = 0 by definition)
@@ -34,10 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-from core.data.cases import SPEECH_PAIR, Case, CaseError, read_cases
-from core.edits import MAX_DEPTH_DB, Region
-from core.metrics import mix_metrics, window_metrics
-from core.separate import MODEL_SR, Mask, Separator
+from textsep.data.cases import SPEECH_PAIR, Case, CaseError, read_cases
+from textsep.edits import MAX_DEPTH_DB, Region
+from textsep.metrics import mix_metrics, window_metrics
+from textsep.separate import MODEL_SR, Mask, Separator
 
 ORACLE_N_FFT, ORACLE_HOP = 1024, 256
 ALL_METHODS = ("textsep", "wrong-prompt", "text-agnostic", "no-gate", "nmf", "oracle-irm", "mixture")
@@ -62,7 +62,7 @@ class OracleIRM:
     name = "oracle-irm"
 
     def __init__(self, mix: np.ndarray, target: np.ndarray, sr: int = MODEL_SR):
-        from core.audio import resample
+        from textsep.audio import resample
 
         self.sr = int(sr)
         self.mix = np.asarray(mix, dtype=np.float32)
@@ -74,7 +74,7 @@ class OracleIRM:
 
     def _span(self, mono16: np.ndarray) -> tuple[int, int]:
         """(start, length) in the case's samples of the span the Separator resampled into mono16."""
-        from core.audio import resample
+        from textsep.audio import resample
 
         n, m = len(self.mix), len(mono16)
         if self.sr == MODEL_SR:
@@ -116,8 +116,8 @@ class OracleIRM:
     def predict(self, mono16: np.ndarray, prompt: str) -> Mask:
         import torch
 
-        from core.audio import resample
-        from core.spectral import stft
+        from textsep.audio import resample
+        from textsep.spectral import stft
 
         mono16 = np.asarray(mono16, dtype=np.float32)
         c, length = self._span(mono16)
@@ -130,7 +130,7 @@ class OracleIRM:
 
 
 def _mono16(x: np.ndarray, sr: int) -> np.ndarray:
-    from core.audio import resample
+    from textsep.audio import resample
 
     return resample(np.atleast_2d(x).mean(axis=0), sr, MODEL_SR)
 
@@ -140,9 +140,9 @@ def clap_unavailable_reason(enabled: bool | None = None) -> str:
     if enabled is False:
         return "disabled (--no-clap)"
     try:
-        from core.text.clap import ENV_WEIGHTS, clap_available
+        from textsep.text.clap import ENV_WEIGHTS, clap_available
     except ImportError as exc:
-        return f"core.text.clap not importable ({exc})"
+        return f"textsep.text.clap not importable ({exc})"
     if not clap_available():
         return f"needs the optional msclap package and a local weights file in ${ENV_WEIGHTS}"
     return ""
@@ -156,7 +156,7 @@ class _Clap:
         self.reason = clap_unavailable_reason(enabled)
         if self.reason:
             return
-        from core.text import get_encoder
+        from textsep.text import get_encoder
 
         self.encoder = get_encoder("msclap")
 
@@ -437,7 +437,7 @@ def write_results(out_dir, rows: list[dict], md: str, long: list[dict]) -> dict[
 
 def _load_model(path: Path | None, baseline: bool, device: str, encoder=None) -> tuple[Separator | None, str]:
     """(Separator, "") or (None, reason) when the DEFAULT checkpoint is missing; explicit paths must load."""
-    from core.paths import default_checkpoint
+    from textsep.paths import default_checkpoint
 
     explicit = path is not None
     path = Path(path) if explicit else default_checkpoint(baseline)
@@ -454,13 +454,13 @@ def _load_model(path: Path | None, baseline: bool, device: str, encoder=None) ->
 def _load_nmf(path: Path | None) -> tuple[Separator | None, str]:
     explicit = path is not None
     try:
-        from core.nmf import DEFAULT_FILE, NMFEstimator
+        from textsep.nmf import DEFAULT_FILE, NMFEstimator
     except ImportError as exc:
         if explicit:
             raise
-        return None, f"core.nmf is not available ({exc})"
+        return None, f"textsep.nmf is not available ({exc})"
     if not explicit:
-        from core.paths import find_asset
+        from textsep.paths import find_asset
 
         path = find_asset("checkpoints", DEFAULT_FILE)
         if not path.is_file():
@@ -510,9 +510,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _make_cases(args) -> Path:
-    from core.data.cases import make_cases
-    from core.data.corpus import load_corpus
-    from core.data.esc50 import is_esc50, load_esc50
+    from textsep.data.cases import make_cases
+    from textsep.data.corpus import load_corpus
+    from textsep.data.esc50 import is_esc50, load_esc50
 
     if args.corpus is None:
         raise CaseError("--make-cases needs --corpus (a TextSep corpus folder or an ESC-50 root)")
@@ -532,7 +532,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help or a usage error: argparse has printed the message
         return int(exc.code or 0)
-    from core.data.corpus import DatasetError
+    from textsep.data.corpus import DatasetError
 
     try:
         methods = _parse_methods(args.methods)

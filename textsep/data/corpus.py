@@ -90,7 +90,7 @@ def check_splits(clips) -> None:
 def read_clip(clip: Clip) -> np.ndarray:
     x, sr = sf.read(str(clip.path), dtype="float32", always_2d=True)
     if sr != SR:
-        from core.audio import resample
+        from textsep.audio import resample
 
         return resample(x.mean(axis=1), sr, SR)
     return x.mean(axis=1)

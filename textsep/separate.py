@@ -20,11 +20,11 @@ import numpy as np
 import soundfile as sf
 import torch
 
-from core import audio as audio_io
-from core.edits import EditError, Region, clip_regions, gate
-from core.model.checkpoint import load_checkpoint
-from core.model.unet import ModelBundle
-from core.spectral import (
+from textsep import audio as audio_io
+from textsep.edits import EditError, Region, clip_regions, gate
+from textsep.model.checkpoint import load_checkpoint
+from textsep.model.unet import ModelBundle
+from textsep.spectral import (
     SpecConfig,
     band_centres,
     band_filterbank,
@@ -91,7 +91,7 @@ class UNetEstimator:
         self.name = "text-agnostic" if self.text_agnostic else "textsep"
         enc_meta = bundle.meta.get("encoder", {})
         if encoder is None and not self.text_agnostic:
-            from core.text import get_encoder
+            from textsep.text import get_encoder
 
             encoder = get_encoder(enc_meta.get("name", "all-MiniLM-L6-v2"))
         if encoder is not None and not self.text_agnostic and encoder.dim != self.model.cfg.text_dim:
@@ -184,7 +184,7 @@ class Separator:
     def from_checkpoint(cls, path=None, *, encoder=None, device: str | None = "cpu", baseline: bool = False,
                         **kwargs) -> Separator:
         """Load a checkpoint (default: the shipped model) and its text encoder."""
-        from core.paths import default_checkpoint
+        from textsep.paths import default_checkpoint
 
         path = Path(path) if path else default_checkpoint(baseline)
         bundle = load_checkpoint(path)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import torch
 
-from core.model.unet import ModelBundle, ModelConfig, TextConditionedUNet
-from core.spectral import SpecConfig
+from textsep.model.unet import ModelBundle, ModelConfig, TextConditionedUNet
+from textsep.spectral import SpecConfig
 
 FORMAT = "textsep-checkpoint"
 VERSION = 1

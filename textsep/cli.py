@@ -80,8 +80,8 @@ def _add_edit_options(p: argparse.ArgumentParser) -> None:
 
 def _edit_source(a, prog: str):
     """An EditSpec, a list of Regions, or a WholeFile from the options; CliError(2) on bad input."""
-    from core.batch import WholeFile
-    from core.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, EditError, EditSpec, regions_from_windows
+    from textsep.batch import WholeFile
+    from textsep.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, EditError, EditSpec, regions_from_windows
 
     try:
         if a.edits:
@@ -133,9 +133,9 @@ def _quiet_model_loading() -> None:
 def _load_separator(a, prog: str):
     """The Separator the options ask for; CliError(3) for any model problem."""
     _quiet_model_loading()
-    from core.model.checkpoint import CheckpointError
-    from core.separate import Separator
-    from core.text import TextEncoderError
+    from textsep.model.checkpoint import CheckpointError
+    from textsep.separate import Separator
+    from textsep.text import TextEncoderError
 
     device = _device(a)
     try:
@@ -143,7 +143,7 @@ def _load_separator(a, prog: str):
             if a.baseline:
                 raise CliError("--baseline selects the text-agnostic UNet; it does not apply to --method nmf",
                                EXIT_USAGE)
-            from core.nmf import NMFError, NMFEstimator
+            from textsep.nmf import NMFError, NMFEstimator
 
             try:
                 est = NMFEstimator.load(a.model_path)
@@ -185,9 +185,9 @@ def _nmf_note(sep, prog: str) -> None:
 # ---- separate ----------------------------------------------------------------------------------
 def cmd_separate(a) -> int:
     prog = "textsep separate"
-    from core import audio as audio_io
-    from core.batch import WholeFile
-    from core.edits import EditError, EditSpec, clip_regions
+    from textsep import audio as audio_io
+    from textsep.batch import WholeFile
+    from textsep.edits import EditError, EditSpec, clip_regions
 
     source = _edit_source(a, prog)
     _device(a)
@@ -216,7 +216,7 @@ def cmd_separate(a) -> int:
 
     sep = _load_separator(a, prog)
     bar, update = _progress_bar(a.quiet, os.path.basename(a.audio_in))
-    from core.separate import Cancelled
+    from textsep.separate import Cancelled
 
     try:
         report = sep.separate_file(a.audio_in, a.audio_out, regions, overwrite=a.overwrite, progress=update)
@@ -244,7 +244,7 @@ def cmd_separate(a) -> int:
 # ---- batch -------------------------------------------------------------------------------------
 def cmd_batch(a) -> int:
     prog = "textsep batch"
-    from core.batch import BatchError, plan_outputs, run_batch
+    from textsep.batch import BatchError, plan_outputs, run_batch
 
     source = _edit_source(a, prog)
     _device(a)
@@ -264,7 +264,7 @@ def cmd_batch(a) -> int:
         bar = tqdm(total=len(pairs), desc="batch", unit="file", file=sys.stderr,
                    bar_format="{desc} {n:.1f}/{total} files |{bar}| {elapsed}<{remaining} {postfix}")
 
-        def on_file(ev):  # core.batch.FileEvent: structured per-file progress, no message parsing
+        def on_file(ev):  # textsep.batch.FileEvent: structured per-file progress, no message parsing
             bar.n = round(ev.batch_fraction * ev.total, 2)
             bar.set_postfix_str(f"{ev.input.name} ({ev.index + 1}/{ev.total})", refresh=False)
             if ev.status == "failed":
@@ -288,9 +288,9 @@ def cmd_batch(a) -> int:
 # ---- suggest -----------------------------------------------------------------------------------
 def cmd_suggest(a) -> int:
     prog = "textsep suggest"
-    from core import audio as audio_io
-    from core.detect import DetectError, suggest_prompts
-    from core.edits import EditError, Region
+    from textsep import audio as audio_io
+    from textsep.detect import DetectError, suggest_prompts
+    from textsep.edits import EditError, Region
 
     try:
         aud = audio_io.load(a.audio_in)
@@ -314,16 +314,16 @@ def cmd_suggest(a) -> int:
 
 # ---- dispatch to other modules -----------------------------------------------------------------
 def _dispatch(module: str, argv: list[str], prog: str) -> int:
-    """Run core.<module>.main(argv); a clear message when that module is not installed or broken."""
+    """Run textsep.<module>.main(argv); a clear message when that module is not installed or broken."""
     import importlib
 
     try:
-        mod = importlib.import_module(f"core.{module}")
+        mod = importlib.import_module(f"textsep.{module}")
     except ImportError as exc:
-        _err(prog, f"this installation has no working core.{module} module ({exc})")
+        _err(prog, f"this installation has no working textsep.{module} module ({exc})")
         return EXIT_UNAVAILABLE
     if not hasattr(mod, "main"):
-        _err(prog, f"core.{module} has no main(argv) entry point")
+        _err(prog, f"textsep.{module} has no main(argv) entry point")
         return EXIT_UNAVAILABLE
     rc = mod.main(argv)
     return EXIT_OK if rc is None else int(rc)

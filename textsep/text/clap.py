@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.text.base import TextEncoder, TextEncoderError
+from textsep.text.base import TextEncoder, TextEncoderError
 
 NAME = "msclap"
 ENV_WEIGHTS = "TEXTSEP_CLAP_WEIGHTS"

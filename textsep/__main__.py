@@ -1,0 +1,6 @@
+"""`python -m textsep` is the `textsep` command line."""
+import sys
+
+from textsep.cli import main
+
+sys.exit(main())
