@@ -33,8 +33,8 @@ def test_chunked_matches_unchunked():
     sr = 22050
     x = tone_noise(4.3, sr)
     regions = [Region(0.0, 4.3, "tone", "keep", fade_ms=0)]
-    a = whole.separate(x, sr, regions)
-    b = chunked.separate(x, sr, regions)
+    a = whole.separate(x, sr, regions).audio
+    b = chunked.separate(x, sr, regions).audio
     assert len(est.calls) == 1 + len(chunked._chunks(x.shape[1], sr)) and len(chunked._chunks(x.shape[1], sr)) >= 5
     assert snr_db(a, b) > 40, "chunked overlap-add must reproduce the one-pass result"
     assert snr_db(x, a) < 20, "the estimator must actually change the audio, or the comparison says nothing"
@@ -106,10 +106,10 @@ def test_overlapping_regions_compose_in_order():
     x = tone_noise(3, sr)
     r1 = Region(0.5, 2.0, "tone", "keep")
     r2 = Region(1.0, 2.5, "tone invert", "keep")
-    both = sep.separate(x, sr, [r1, r2])
-    step = sep.separate(sep.separate(x, sr, [r1]), sr, [r2])
+    both = sep.separate(x, sr, [r1, r2]).audio
+    step = sep.separate(sep.separate(x, sr, [r1]).audio, sr, [r2]).audio
     np.testing.assert_array_equal(both, step)
-    other_order = sep.separate(sep.separate(x, sr, [r2]), sr, [r1])
+    other_order = sep.separate(sep.separate(x, sr, [r2]).audio, sr, [r1]).audio
     assert not np.allclose(both, other_order, atol=1e-4), "order matters for overlapping regions"
 
 
@@ -117,8 +117,8 @@ def test_region_past_end_is_clipped_with_warning():
     sep = Separator(LocalGate())
     sr = 16000
     x = tone_noise(2, sr)
-    y = sep.separate(x, sr, [Region(1.5, 9.0, "tone")])
-    assert any("clipped" in w for w in sep.last_report.warnings)
+    y, report = sep.separate(x, sr, [Region(1.5, 9.0, "tone")])
+    assert any("clipped" in w for w in report.warnings)
     assert np.array_equal(y[:, : int(1.5 * sr)], x[:, : int(1.5 * sr)])
     assert not np.array_equal(y[:, int(1.6 * sr):], x[:, int(1.6 * sr):])
     with pytest.raises(EditError, match="after the end"):
@@ -131,11 +131,11 @@ def test_outside_regions_untouched_and_input_not_modified():
     x = tone_noise(2, sr)
     x0 = x.copy()
     r = Region(0.3, 0.9, "tone", "remove")
-    y = sep.separate(x, sr, [r])
+    y = sep.separate(x, sr, [r]).audio
     a, b = r.span(sr)
     assert np.array_equal(x, x0)
     assert np.array_equal(y[:, :a], x[:, :a]) and np.array_equal(y[:, b:], x[:, b:])
-    mono = sep.separate(x[0], sr, [r])
+    mono = sep.separate(x[0], sr, [r]).audio
     assert mono.ndim == 1 and mono.shape == x[0].shape
 
 
@@ -143,10 +143,10 @@ def test_very_short_audio_and_regions(tiny_separator):
     """Spans shorter than one 16 kHz STFT frame are padded, not a crash (a 5 ms file, a 1 ms region)."""
     for n in (80, 400):
         x = (np.random.default_rng(n).standard_normal((1, n)) * 0.1).astype(np.float32)
-        y = tiny_separator.separate(x, 16000, [Region(0, n / 16000, "dog bark")])
+        y = tiny_separator.separate(x, 16000, [Region(0, n / 16000, "dog bark")]).audio
         assert y.shape == x.shape and np.all(np.isfinite(y))
     x = tone_noise(1, 48000)
-    y = tiny_separator.separate(x, 48000, [Region(0.5, 0.501, "dog bark", fade_ms=0)])
+    y = tiny_separator.separate(x, 48000, [Region(0.5, 0.501, "dog bark", fade_ms=0)]).audio
     assert np.array_equal(y[:, :24000], x[:, :24000]) and np.array_equal(y[:, 24048:], x[:, 24048:])
 
 
@@ -160,7 +160,7 @@ def test_separate_file_matches_in_memory(tmp_path, tiny_separator):
     out = tmp_path / "out.wav"
     tiny_separator.separate_file(src, out, regions)
     loaded = audio_io.load(src)
-    expected = audio_io.float_to_raw(tiny_separator.separate(loaded.samples, sr, regions), "PCM_16")
+    expected = audio_io.float_to_raw(tiny_separator.separate(loaded.samples, sr, regions).audio, "PCM_16")
     got, _ = sf.read(out, dtype="int32", always_2d=True)
     diff = np.abs(got.astype(np.int64) - expected.astype(np.int64)) >> 16  # in 16-bit LSBs
     assert diff.max() <= 1
@@ -233,7 +233,7 @@ def test_region_depth_reaches_the_mask():
 
     est = Zero()
     for depth in (6.0, 20.0):
-        y = Separator(est).separate(x, sr, [Region(1.0, 2.0, "x", "keep", 0.0, depth_db=depth)])
+        y = Separator(est).separate(x, sr, [Region(1.0, 2.0, "x", "keep", 0.0, depth_db=depth)]).audio
         inner = slice(int(1.2 * sr), int(1.8 * sr))
         ratio = np.sqrt(np.mean(y[:, inner] ** 2) / np.mean(x[:, inner] ** 2))
         assert ratio == pytest.approx(10 ** (-depth / 20), rel=0.02)

@@ -188,7 +188,7 @@ class _CaseContext:
                "prompt": reg.prompt, "gated": gated, "note": ""}
         t0 = time.perf_counter()
         try:
-            out = self.mix if sep is None else sep.separate(self.mix, self.sr, [reg])
+            out = self.mix if sep is None else sep.separate(self.mix, self.sr, [reg]).audio
             row["runtime_s"] = round(time.perf_counter() - t0, 4)
             row.update(window_metrics(out, self.mix, self.target, self.a, self.b, c.mode,
                                       with_sdr=self.with_sdr, mix_scores=self.mix_scores))

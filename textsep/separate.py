@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import soundfile as sf
@@ -168,6 +168,12 @@ def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str, floor: float = 0.0
     return y[:, :n].numpy().astype(x.dtype, copy=False)
 
 
+class Separated(NamedTuple):
+    """What Separator.separate returns: the edited audio and the report of how it was made."""
+    audio: Any
+    report: SeparationReport
+
+
 class Separator:
     """Edit audio by regions. Construct once (model + encoder load), call many times; thread-safe calls
     are serialised so the GUI can reuse one instance from its worker thread."""
@@ -269,8 +275,8 @@ class Separator:
         return SeparationReport(clipped, warnings)
 
     def separate(self, samples: np.ndarray, sr: int, regions, *, progress: ProgressFn | None = None,
-                 cancel: threading.Event | Callable[[], bool] | None = None) -> np.ndarray:
-        """Edited copy of samples [C, N] (or [N]); the input array is not modified."""
+                 cancel: threading.Event | Callable[[], bool] | None = None) -> Separated:
+        """(edited copy of samples [C, N] (or [N]), its report); the input array is not modified."""
         x = np.array(samples, copy=True)
         mono_in = x.ndim == 1
         x = np.atleast_2d(x)
@@ -287,11 +293,12 @@ class Separator:
             report.processed_seconds = sum(min(x.shape[1], b + int(self.context_s * sr)) -
                                            max(0, a - int(self.context_s * sr))
                                            for a, b in (r.span(sr) for r in report.regions)) / sr
-            self.last_report = report
-        return x[0] if mono_in else x
+        return Separated(x[0] if mono_in else x, report)
 
-    def separate_audio(self, a: audio_io.Audio, regions, **kwargs) -> audio_io.Audio:
-        return audio_io.Audio(self.separate(a.samples, a.sr, regions, **kwargs), a.sr, a.subtype, a.format, a.path)
+    def separate_audio(self, a: audio_io.Audio, regions, **kwargs) -> Separated:
+        """(edited Audio with the source's rate and format, its report)."""
+        out, report = self.separate(a.samples, a.sr, regions, **kwargs)
+        return Separated(audio_io.Audio(out, a.sr, a.subtype, a.format, a.path), report)
 
     def separate_file(self, in_path, out_path, regions, *, overwrite: bool = False,
                       progress: ProgressFn | None = None, cancel=None, block: int = 1 << 18) -> SeparationReport:
@@ -355,7 +362,6 @@ class Separator:
                         f.seek(b)
                         pos = b
             report.timings.update(read=t_read, process=t_proc, write=time.perf_counter() - t0)
-            self.last_report = report
         return report
 
     # ---- progress / cancel ---------------------------------------------------------------------

@@ -776,8 +776,8 @@ class MainWindow(QMainWindow):
 
         def job(progress, cancel):
             sep = models.get(progress)
-            out = sep.separate(samples, sr, regions, progress=progress, cancel=cancel)
-            warnings = list(getattr(getattr(sep, "last_report", None), "warnings", []) or [])
+            out, report = sep.separate(samples, sr, regions, progress=progress, cancel=cancel)
+            warnings = list(report.warnings)
             pyr = PeakPyramid(out, sr)
             return out, pyr, tuple(regions), warnings
 
@@ -865,7 +865,7 @@ class MainWindow(QMainWindow):
             if out is None and current:
                 sep = models.get(progress)
                 out = sep.separate(samples, sr, list(current), progress=lambda f, m: progress(0.9 * f, m),
-                                   cancel=cancel)
+                                   cancel=cancel).audio
                 fresh = (out, PeakPyramid(out, sr), current)
             elif out is None:
                 out = samples  # no regions: an exact copy in the chosen format

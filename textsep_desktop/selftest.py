@@ -146,7 +146,7 @@ def _run_checks(log) -> None:
     _check(a.duration >= REGION[1], f"the sample is only {a.duration:.2f} s long; the test region ends at {REGION[1]} s")
 
     region = Region(REGION[0], REGION[1], PROMPT, "keep")
-    out = _step(f"separate (keep {PROMPT!r}, {REGION[0]:g}-{REGION[1]:g} s)", lambda: sep.separate_audio(a, [region]),
+    out = _step(f"separate (keep {PROMPT!r}, {REGION[0]:g}-{REGION[1]:g} s)", lambda: sep.separate_audio(a, [region]).audio,
                 log)
 
     def verify():
