@@ -108,9 +108,10 @@ def test_spec_app_settings(spec_run):
     (scripts,), akw = rec.calls["Analysis"][0]
     assert Path(scripts[0]) == ROOT / "packaging" / "launch_textsep.py" and Path(scripts[0]).is_file()
     assert all(Path(h).is_file() for h in akw["runtime_hooks"])
-    for mod in ("msclap", "torchaudio", "librosa", "numba", "llvmlite", "tkinter", "matplotlib", "IPython"):
+    for mod in ("msclap", "torchaudio", "librosa", "numba", "llvmlite", "tkinter", "matplotlib", "IPython",
+                "transformers"):
         assert mod in akw["excludes"]
-    for needed in ("sympy", "PySide6.QtOpenGL", "PySide6.QtSvg", "torch", "transformers", "soundfile",
+    for needed in ("sympy", "PySide6.QtOpenGL", "PySide6.QtSvg", "torch", "tokenizers", "safetensors", "soundfile",
                    "torch.testing._internal"):  # each of these is imported when the app starts or edits
         assert needed not in akw["excludes"]
     _, ekw = rec.calls["EXE"][0]

