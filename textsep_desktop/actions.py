@@ -101,8 +101,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("redo", "&Redo", shortcuts=(K.Redo, "Ctrl+Y"), icon="redo", factory="redo"),
     ActionSpec("add", "&Add region", "region_commands.add_at_view", ("Ctrl+R",), "add_region",
                "Add a region (the visible span's middle, or drag on the view)", has_doc),
-    ActionSpec("delete", "&Delete region", "region_commands.delete_selected", (K.Delete, "Backspace"), "delete",
-               enabled=has_selection),
+    ActionSpec("delete", "&Delete region", "region_commands.delete_selected", (K.Delete, "Backspace"),
+               "delete", enabled=has_selection),
     ActionSpec("toggle_mode", "Toggle keep/remove", "region_commands.toggle_selected_mode", ("M",),
                enabled=has_selection),
     ActionSpec("toggle_enabled", "Enable/disable region", "region_commands.toggle_selected_enabled", ("E",),
@@ -118,10 +118,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("ab", "A/B: hear processed", "transport.set_ab", ("B",), "ab",
                "Flip between original (A) and processed (B)", has_processed, checkable=True),
     ActionSpec("mask", "Show mask on spectrogram", "view.set_show_mask", ("K",), "mask",
-               "Overlay what the edit removed on the spectrogram", has_processed, checkable=True, checked=True),
+               "Overlay what the edit removed on the spectrogram", has_processed, checkable=True,
+               checked=True),
     ActionSpec("zoom_in", "Zoom in", "view.zoom_by", ("Ctrl+=", "Ctrl++", "="), "zoom_in", enabled=has_doc,
                args=(0.5,)),
-    ActionSpec("zoom_out", "Zoom out", "view.zoom_by", ("Ctrl+-", "-"), "zoom_out", enabled=has_doc, args=(2.0,)),
+    ActionSpec("zoom_out", "Zoom out", "view.zoom_by", ("Ctrl+-", "-"), "zoom_out", enabled=has_doc,
+               args=(2.0,)),
     ActionSpec("zoom_fit", "Zoom to fit", "view.zoom_fit", ("Ctrl+0", "F"), "zoom_fit", enabled=has_doc),
     ActionSpec("zoom_sel", "Zoom to selection", "region_commands.zoom_to_selection", ("Z",), "zoom_sel",
                enabled=has_selection),
@@ -135,7 +137,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", ("open", "open_session", "@recent", "-", "save_session", "save_session_as", "-", "export",
                "export_png", "save_spec", "load_spec", "-", "batch", "-", "quit")),
-    ("&Edit", ("undo", "redo", "-", "add", "delete", "toggle_mode", "toggle_enabled", "suggest", "-", "settings")),
+    ("&Edit", ("undo", "redo", "-", "add", "delete", "toggle_mode", "toggle_enabled", "suggest", "-",
+               "settings")),
     ("&View", ("zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-", "ab", "mask", "-", "@docks")),
     ("&Transport", ("play", "stop", "to_start", "loop")),
     ("&Process", ("preview", "cancel", "suggest", "batch")),
@@ -143,9 +146,10 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 SUBMENUS = {"@recent": "Open &recent"}
 
-TOOLBAR: tuple[str, ...] = ("open", "save_session", "export", "-", "undo", "redo", "-", "to_start", "play", "stop",
-                            "loop", "@time", "-", "zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-", "preview",
-                            "cancel", "ab", "mask", "-", "suggest", "batch", "@spacer", "settings")
+TOOLBAR: tuple[str, ...] = ("open", "save_session", "export", "-", "undo", "redo", "-",
+                            "to_start", "play", "stop", "loop", "@time", "-",
+                            "zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-",
+                            "preview", "cancel", "ab", "mask", "-", "suggest", "batch", "@spacer", "settings")
 TEXT_BESIDE_ICON = ("preview",)
 
 

@@ -1,4 +1,5 @@
-"""The window's small dialogs: settings (a new model then loads in the background), keyboard shortcuts, about."""
+"""The window's small dialogs: settings (a newly chosen model then loads in the background), keyboard
+shortcuts, about."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
@@ -36,6 +37,6 @@ class AppDialogs(QObject):
     def show_about(self) -> None:
         from textsep_desktop import __version__
 
-        QMessageBox.about(self.window, "About TextSep",
-                          f"<h3>TextSep {__version__}</h3><p>Edit sound with words: mark a region, say what to keep "
-                          "or remove, and everything outside the regions stays untouched, sample for sample.</p>")
+        text = (f"<h3>TextSep {__version__}</h3><p>Edit sound with words: mark a region, say what to keep "
+                "or remove, and everything outside the regions stays untouched, sample for sample.</p>")
+        QMessageBox.about(self.window, "About TextSep", text)

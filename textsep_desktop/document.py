@@ -21,6 +21,7 @@ from textsep_desktop.settings import Settings
 
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.mp3 *.aiff *.aif *.opus);;All files (*)"
 SESSION_FILTER = f"TextSep sessions (*{session_io.SUFFIX} *.json);;All files (*)"
+SPEC_FILTER = "Edit spec (*.json)"
 
 
 class Document:
@@ -45,11 +46,12 @@ class Document:
 class DocumentController(QObject):
     documentChanged = Signal(object)  # noqa: N815 - the new Document
 
-    def __init__(self, window: QMainWindow, jobs: JobController, settings: Settings, regions, undo_stack, view,
-                 overlay, browser, *, confirm_discard: bool = True):
+    def __init__(self, window: QMainWindow, jobs: JobController, settings: Settings, regions, undo_stack,
+                 view, overlay, browser, *, confirm_discard: bool = True):
         super().__init__(window)
         self.window, self.jobs, self.settings = window, jobs, settings
-        self.regions, self.undo_stack, self.view, self.overlay, self.browser = regions, undo_stack, view, overlay, browser
+        self.regions, self.undo_stack = regions, undo_stack
+        self.view, self.overlay, self.browser = view, overlay, browser
         self.confirm = confirm_discard
         self.doc: Document | None = None
         self.session_path: Path | None = None
@@ -100,9 +102,10 @@ class DocumentController(QObject):
                 pyr = PeakPyramid(audio.samples, audio.sr)
             return audio, pyr
 
-        return self.jobs.start(f"Opening {path.name}", job,
-                               lambda res: self.install(*res, regions=regions, view=view, session_path=session_path),
-                               error_title="Cannot open file")
+        def done(res):
+            self.install(*res, regions=regions, view=view, session_path=session_path)
+
+        return self.jobs.start(f"Opening {path.name}", job, done, error_title="Cannot open file")
 
     def install(self, audio, pyr, regions=None, view=None, session_path=None) -> None:
         """Make `audio` (with its peak pyramid) the document, with `regions` and the visible span `view`."""
@@ -164,7 +167,8 @@ class DocumentController(QObject):
 
     # ------------------------------------------------------------------ sessions and specs
     def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open session", self.settings.last_dir, SESSION_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open session", self.settings.last_dir,
+                                              SESSION_FILTER)
         if path:
             self.open_session(path)
 
@@ -201,7 +205,7 @@ class DocumentController(QObject):
         return True
 
     def save_spec_dialog(self) -> None:
-        p, _ = QFileDialog.getSaveFileName(self.window, "Save edit spec", self.settings.last_dir, "Edit spec (*.json)")
+        p, _ = QFileDialog.getSaveFileName(self.window, "Save edit spec", self.settings.last_dir, SPEC_FILTER)
         if p:
             try:
                 EditSpec(self.regions.regions()).save(p)
@@ -210,7 +214,7 @@ class DocumentController(QObject):
                 self.jobs.show_error("Cannot save edit spec", str(exc))
 
     def load_spec_dialog(self) -> None:
-        p, _ = QFileDialog.getOpenFileName(self.window, "Load edit spec", self.settings.last_dir, "Edit spec (*.json)")
+        p, _ = QFileDialog.getOpenFileName(self.window, "Load edit spec", self.settings.last_dir, SPEC_FILTER)
         if p:
             try:
                 spec = EditSpec.load(p)

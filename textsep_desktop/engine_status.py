@@ -13,7 +13,8 @@ from textsep_desktop.model_manager import ModelManager
 from textsep_desktop.worker import TaskRunner
 
 LABELS = {"loading": "Loading model…", "failed": "Model not loaded"}
-TIPS = {"loading": "The model and text encoder are loading in the background; a preview started now waits for them"}
+TIPS = {"loading": "The model and text encoder are loading in the background; "
+                   "a preview started now waits for them"}
 
 
 class EngineStatus(QObject):
@@ -43,7 +44,7 @@ class EngineStatus(QObject):
                           on_cancelled=lambda: self.set_state("idle"))
 
     def warm_if_needed(self) -> None:
-        """After the settings changed: load the newly chosen model in the background, unless one is loading."""
+        """After the settings changed: load the chosen model in the background, unless one is loading."""
         if not self.models.loaded and not self.runner.active():
             self.warm()
 

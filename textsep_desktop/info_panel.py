@@ -1,4 +1,4 @@
-"""The file info panel (name, duration, rate, channels, format) and the status bar's one-line format summary."""
+"""The file info panel (name, duration, rate, channels, format) and the status bar's format summary."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -6,8 +6,9 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from textsep_desktop.waveform_view import format_time
 
-SUBTYPE_NAMES = {"PCM_16": "16-bit PCM", "PCM_24": "24-bit PCM", "PCM_32": "32-bit PCM", "PCM_S8": "8-bit PCM",
-                 "PCM_U8": "8-bit PCM", "FLOAT": "32-bit float", "DOUBLE": "64-bit float"}
+SUBTYPE_NAMES = {"PCM_16": "16-bit PCM", "PCM_24": "24-bit PCM", "PCM_32": "32-bit PCM",
+                 "PCM_S8": "8-bit PCM", "PCM_U8": "8-bit PCM", "FLOAT": "32-bit float",
+                 "DOUBLE": "64-bit float"}
 FIELDS = ("Name", "Duration", "Sample rate", "Channels", "Format")
 
 

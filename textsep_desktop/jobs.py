@@ -1,4 +1,4 @@
-"""The job controller: one long job at a time (open, preview, export, suggest) with progress, cancel and errors.
+"""The job controller: one long job at a time (open, preview, export, suggest), its progress, cancel, errors.
 
 It owns the status bar's progress bar and cancel button, knows whether the window is busy, keeps work that
 must wait for the running job (a file the OS asked to open), and shows every failure -- a worker's exception
@@ -45,7 +45,8 @@ class JobController(QObject):
     def show_error(self, title: str, message: str, details: str | None = None) -> QMessageBox:
         """A non-blocking error dialog (tests and scripts never hang on it); the message is kept."""
         self.last_error = (title, message)
-        box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, self.window)
+        ok = QMessageBox.StandardButton.Ok
+        box = QMessageBox(QMessageBox.Icon.Critical, title, message, ok, self.window)
         if details:
             box.setDetailedText(details)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout,
+                               QWidget)
 
 from textsep_desktop.actions import ActionTable, UiState
 from textsep_desktop.app_dialogs import AppDialogs
@@ -35,6 +36,9 @@ from textsep_desktop.settings import Settings
 from textsep_desktop.spectrogram_jobs import SpectrogramJobs
 from textsep_desktop.transport import Transport
 from textsep_desktop.waveform_view import WaveformView
+
+
+EMPTY_HINT = "Open a recording (Ctrl+O), drop a file here, or double-click one in the browser."
 
 
 class MainWindow(QMainWindow):
@@ -83,7 +87,7 @@ class MainWindow(QMainWindow):
         super().showEvent(ev)
         from textsep_desktop import engine
 
-        engine.resume_import()  # on screen: the engine import may go on (it waited after torch's native library)
+        engine.resume_import()  # on screen: the engine import goes on (it paused after torch's native lib)
 
     # ------------------------------------------------------------------ the parts
     def _create_parts(self, confirm_discard: bool) -> None:
@@ -103,21 +107,22 @@ class MainWindow(QMainWindow):
         self.jobs = JobController(self, self.action_table["cancel"])
         status = self.jobs.status
         self.engine = EngineStatus(self.models, self)
-        self.document = DocumentController(self, self.jobs, self.settings, self.regions, self.undo_stack, self.view,
-                                           self.overlay, self.browser, confirm_discard=confirm_discard)
-        self.region_commands = RegionCommands(self.document, self.regions, self.undo_stack, self.panel, self.overlay,
-                                              self.view, self.settings, status, self)
+        self.document = DocumentController(self, self.jobs, self.settings, self.regions, self.undo_stack,
+                                           self.view, self.overlay, self.browser,
+                                           confirm_discard=confirm_discard)
+        self.region_commands = RegionCommands(self.document, self.regions, self.undo_stack, self.panel,
+                                              self.overlay, self.view, self.settings, status, self)
         self.transport = Transport(self.player, self.view, self.action_table, self.document,
                                    self.region_commands.selected_span, status, self)
         self.spectrograms = SpectrogramJobs(self.document, self.view, self)
         self.processing = Processing(self, document=self.document, jobs=self.jobs, models=self.models,
-                                     engine=self.engine, regions=self.regions, region_commands=self.region_commands,
-                                     panel=self.panel, view=self.view, transport=self.transport,
-                                     browser=self.browser, settings=self.settings)
+                                     engine=self.engine, regions=self.regions,
+                                     region_commands=self.region_commands, panel=self.panel, view=self.view,
+                                     transport=self.transport, browser=self.browser, settings=self.settings)
         self.app_dialogs = AppDialogs(self, self.settings, self.engine, status)
 
     def _build_central(self) -> None:
-        self.empty_label = QLabel("Open a recording (Ctrl+O), drop a file here, or double-click one in the browser.")
+        self.empty_label = QLabel(EMPTY_HINT)
         self.empty_label.setObjectName("hint")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         central = QWidget()
@@ -203,7 +208,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ closing
     def closeEvent(self, ev):  # noqa: N802
         if self.jobs.running("Export"):
-            r = QMessageBox.question(self, "Export running", "An export is still being written. Cancel it and quit?")
+            r = QMessageBox.question(self, "Export running",
+                                     "An export is still being written. Cancel it and quit?")
             if r != QMessageBox.StandardButton.Yes:
                 ev.ignore()
                 return

@@ -26,7 +26,8 @@ class Processing(QObject):
     def __init__(self, window, *, document, jobs, models, engine, regions, region_commands, panel, view,
                  transport, browser, settings):
         super().__init__(window)
-        self.window, self.document, self.jobs, self.models, self.engine = window, document, jobs, models, engine
+        self.window, self.document, self.jobs = window, document, jobs
+        self.models, self.engine = models, engine
         self.regions, self.region_commands, self.panel, self.view = regions, region_commands, panel, view
         self.transport, self.browser, self.settings = transport, browser, settings
         self.last_suggestions: list | None = None
@@ -57,8 +58,9 @@ class Processing(QObject):
             return None
         for i, r in enumerate(self.regions.regions(), 1):
             if r.enabled and r.prompt == PLACEHOLDER_PROMPT:
-                self.jobs.show_error("Region needs a prompt", f"Region {i} still says '{PLACEHOLDER_PROMPT}'. "
-                                                              "Type what to keep or remove, e.g. 'dog bark'.")
+                self.jobs.show_error("Region needs a prompt",
+                                     f"Region {i} still says '{PLACEHOLDER_PROMPT}'. "
+                                     "Type what to keep or remove, e.g. 'dog bark'.")
                 return None
         return regions
 
@@ -118,8 +120,8 @@ class Processing(QObject):
         from textsep_desktop.export_dialog import ExportOptionsDialog
 
         a = doc.audio
-        dlg = ExportOptionsDialog(f"{a.sr:,} Hz, {channels_name(a.channels)}, {subtype_name(a.subtype)}", a.subtype,
-                                  self.window)
+        fmt = f"{a.sr:,} Hz, {channels_name(a.channels)}, {subtype_name(a.subtype)}"
+        dlg = ExportOptionsDialog(fmt, a.subtype, self.window)
         if dlg.exec() != ExportOptionsDialog.DialogCode.Accepted:
             return
         ext, subtype = dlg.choice()
@@ -134,7 +136,8 @@ class Processing(QObject):
         if p.suffix.lower() != ext:
             p = p.with_name(p.name + ext)
             if p.exists():  # the dialog confirmed a different name: ask about this one
-                r = QMessageBox.question(self.window, "Replace file?", f"{p.name} already exists. Replace it?")
+                r = QMessageBox.question(self.window, "Replace file?",
+                                         f"{p.name} already exists. Replace it?")
                 if r != QMessageBox.StandardButton.Yes:
                     return
         self.export_to(p, subtype, overwrite=p.exists())
@@ -186,8 +189,8 @@ class Processing(QObject):
         if doc is None:
             return
         stem = Path(doc.path).stem if doc.path else "view"
-        p, _ = QFileDialog.getSaveFileName(self.window, "Export view as PNG",
-                                           str(Path(self.settings.last_dir) / f"{stem}_view.png"), "PNG (*.png)")
+        default = str(Path(self.settings.last_dir) / f"{stem}_view.png")
+        p, _ = QFileDialog.getSaveFileName(self.window, "Export view as PNG", default, "PNG (*.png)")
         if p:
             self.export_png(p if p.lower().endswith(".png") else p + ".png")
 
@@ -228,7 +231,8 @@ class Processing(QObject):
         from textsep_desktop.suggest_dialog import SuggestionsDialog
 
         n = self.regions.number(rid)
-        dlg = SuggestionsDialog(f"region {n} ({region.start_s:.2f}–{region.end_s:.2f} s)", suggestions, self.window)
+        what = f"region {n} ({region.start_s:.2f}–{region.end_s:.2f} s)"
+        dlg = SuggestionsDialog(what, suggestions, self.window)
         dlg.chosen.connect(lambda prompt: rid in self.regions and self.region_commands.edit(
             rid, replace(self.regions.get(rid), prompt=prompt)))
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

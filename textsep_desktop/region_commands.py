@@ -23,7 +23,7 @@ class RegionCommands(QObject):
         self.status = status  # status(msg, ms): the status bar
 
     def add(self, t0: float, t1: float, prompt: str | None = None, mode: str = "keep") -> int | None:
-        """Add a region (clipped to the file) and select it; without a prompt its prompt cell opens for typing."""
+        """Add a region (clipped to the file) and select it; without a prompt, its prompt cell opens."""
         doc = self.document.doc
         if doc is None:
             return None
@@ -56,7 +56,8 @@ class RegionCommands(QObject):
     def dragged(self, rid: int, lo: float, hi: float) -> None:
         """The user finished dragging region `rid` to lo..hi on the view."""
         try:
-            new = replace(self.regions.get(rid), start_s=max(0.0, lo), end_s=min(self.document.doc.duration, hi))
+            end = min(self.document.doc.duration, hi)
+            new = replace(self.regions.get(rid), start_s=max(0.0, lo), end_s=end)
         except EditError as exc:
             self.overlay.refresh(rid)  # put the item back where the model says
             self.status(f"Not applied: {exc}", 5000)

@@ -82,7 +82,8 @@ def test_preview_during_warm_up_waits_for_the_background_load(make_window, setti
     w.engine.stateChanged.connect(states.append)
     open_and_wait(qtbot, w, wav_file(seconds=2.0))
     w.region_commands.add(0.5, 1.5, "dog bark", "remove")
-    assert w.processing.preview() is not None  # may start before the warm-up is done: it waits on the model's lock
+    # the preview may start before the warm-up is done: it waits on the model's lock
+    assert w.processing.preview() is not None
     wait_idle(qtbot, w)
     qtbot.waitUntil(lambda: w.engine.state == "ready" and not w.engine.runner.active(), timeout=60000)
     assert states[-1] == "ready" and w.jobs.last_error is None and w.document.doc.processed is not None
