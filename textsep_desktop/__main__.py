@@ -52,27 +52,27 @@ def screenshot(win, out: Path, file: str | None) -> int:
     QApplication.processEvents()
     sample = Path(file) if file else resource("sample.wav")
     if file or sample.exists():
-        win.open_file(sample)
+        win.document.open(sample)
         win.wait_idle(60000)
-        if win.doc is None:
-            print(f"Could not open {sample}: {win.last_error}", file=sys.stderr)
+        if win.document.doc is None:
+            print(f"Could not open {sample}: {win.jobs.last_error}", file=sys.stderr)
             return 1
     else:
         a = demo_audio()
-        win._install(a, PeakPyramid(a.samples, a.sr))
-    d = win.doc.duration
+        win.document.install(a, PeakPyramid(a.samples, a.sr))
+    d = win.document.doc.duration
     if not file and sample.exists():  # the bundled sample: dog 2-4 s, cow 6.4-7.65 s
         spans = [(2.0, 4.0, "dog bark", "remove"), (6.4, 7.65, "cow mooing", "keep")]
     else:
         spans = [(0.22 * d, 0.42 * d, "dog bark", "remove"), (0.6 * d, 0.76 * d, "female speech", "keep")]
     for t0, t1, prompt, mode in spans:
-        win.add_region(t0, t1, prompt, mode)
+        win.region_commands.add(t0, t1, prompt, mode)
     win.panel.select(win.regions.ids()[0])
     win.view.set_cursor(spans[0][0] - 0.08 * d)
-    win._cursor_moved(win.view.cursor_s)
+    win.transport.cursor_moved(win.view.cursor_s)
     win.wait_idle(30000)
     if win.models.checkpoint_problem() is None:
-        win.preview()
+        win.processing.preview()
         win.wait_idle(300000)
     win.wait_idle(30000)
     for _ in range(5):
@@ -107,7 +107,7 @@ def launch(file: str | None = None, settings_ini: str | None = None):
     if file:
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: win.open_file(file))
+        QTimer.singleShot(0, lambda: win.document.open(file))
     return app, win
 
 

@@ -90,6 +90,20 @@ class BatchDialog(QDialog):
         self.file_events = _FileEvents(self)
         self.file_events.event.connect(self._file_event)
 
+        folders = self._build_folders(input_dir)
+        edit_box = self._build_edit_box(default_depth_db)
+        self._build_results()
+        buttons = self._build_buttons()
+        lay = QVBoxLayout(self)
+        lay.addLayout(folders)
+        lay.addWidget(edit_box)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.message)
+        lay.addWidget(self.summary)
+        lay.addLayout(buttons)
+
+    def _build_folders(self, input_dir: str) -> QFormLayout:
         self.input = QLineEdit(input_dir)
         self.output = QLineEdit()
         bi, bo = QPushButton("Browse…"), QPushButton("Browse…")
@@ -98,7 +112,9 @@ class BatchDialog(QDialog):
         folders = QFormLayout()
         folders.addRow("Input folder", _folder_row(self.input, bi))
         folders.addRow("Output folder", _folder_row(self.output, bo))
+        return folders
 
+    def _build_edit_box(self, default_depth_db: float) -> QGroupBox:
         edit_box = QGroupBox("Edit")
         ev = QVBoxLayout(edit_box)
         self.src_regions = QRadioButton(f"The editor's regions ({len(self.current_regions)} enabled; "
@@ -130,7 +146,9 @@ class BatchDialog(QDialog):
         ev.addWidget(self.src_regions)
         ev.addLayout(wh)
         ev.addLayout(sh)
+        return edit_box
 
+    def _build_results(self) -> None:
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["File", "Status", "Progress", "Details"])
         self.table.verticalHeader().hide()
@@ -149,6 +167,7 @@ class BatchDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+    def _build_buttons(self) -> QHBoxLayout:
         self.run_btn = QPushButton("Run")
         self.run_btn.setDefault(True)
         self.cancel_btn = QPushButton("Cancel")
@@ -161,15 +180,7 @@ class BatchDialog(QDialog):
         buttons.addStretch(1)
         for b in (self.run_btn, self.cancel_btn, self.close_btn):
             buttons.addWidget(b)
-
-        lay = QVBoxLayout(self)
-        lay.addLayout(folders)
-        lay.addWidget(edit_box)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.progress)
-        lay.addWidget(self.message)
-        lay.addWidget(self.summary)
-        lay.addLayout(buttons)
+        return buttons
 
     # -- inputs ---------------------------------------------------------------------------------
     def _browse(self, edit: QLineEdit, title: str) -> None:

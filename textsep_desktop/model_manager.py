@@ -10,10 +10,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from textsep.errors import ModelError
 from textsep_desktop.settings import DEFAULT_ENCODER, Settings
+from textsep_desktop.user_errors import is_user_error
 
 
-class ModelUnavailable(Exception):
+class ModelUnavailable(ModelError):
     """The model cannot be loaded; the message is meant for the user."""
 
 
@@ -57,20 +59,25 @@ class ModelManager:
 
     @staticmethod
     def _load(ckpt: str, enc_name: str, device: str):
-        from textsep.model.checkpoint import CheckpointError
-        from textsep.separate import Separator
-        from textsep.text import TextEncoderError, get_encoder
+        from textsep.loading import load_separator
+        from textsep.text import get_encoder
 
+        name = Path(ckpt).name
         try:
             encoder = None if enc_name == DEFAULT_ENCODER else get_encoder(enc_name)
-            sep = Separator.from_checkpoint(ckpt, encoder=encoder, device=device)
+            sep = load_separator(ckpt, encoder=encoder, device=device)
             enc = getattr(sep.estimator, "encoder", None)
             if enc is not None:  # a text encoder loads on first use: load it here, with the collector paused
                 enc.encode(["dog bark"])
-        except (CheckpointError, TextEncoderError) as exc:
-            raise ModelUnavailable(str(exc)) from exc
-        except (RuntimeError, ValueError, OSError) as exc:
-            raise ModelUnavailable(f"Could not load the model from {Path(ckpt).name}: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - what the user can act on becomes ModelUnavailable
+            if is_user_error(exc):
+                msg = str(exc)
+                if isinstance(exc.__cause__, (RuntimeError, ValueError)) and name not in msg:
+                    msg = f"Could not load the model from {name}: {msg}"  # load_separator's wrapped error
+                raise ModelUnavailable(msg) from exc
+            if isinstance(exc, (RuntimeError, ValueError, OSError)):
+                raise ModelUnavailable(f"Could not load the model from {name}: {exc}") from exc
+            raise
         return sep
 
     def _get(self, key, progress):

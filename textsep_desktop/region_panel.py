@@ -293,7 +293,3 @@ class RegionPanel(QWidget):
         idx = self.model.index(row, C_PROMPT)
         self.table.setCurrentIndex(idx)
         self.table.edit(idx)
-
-
-def region_with_times(r: Region, start_s: float, end_s: float) -> Region:
-    return replace(r, start_s=start_s, end_s=end_s)

@@ -140,7 +140,7 @@ class RegionOverlay(QObject):
         self.bounds: tuple[float, float] | None = None
         model.inserted.connect(lambda rid, _i: self._add(rid))
         model.removed.connect(self._remove)
-        model.changed.connect(self._update)
+        model.changed.connect(self.refresh)
         model.reset.connect(self.rebuild)
 
     def set_bounds(self, lo: float, hi: float) -> None:
@@ -185,7 +185,8 @@ class RegionOverlay(QObject):
             self.selected = None
         self._relabel()
 
-    def _update(self, rid: int) -> None:
+    def refresh(self, rid: int) -> None:
+        """Put region `rid`'s items where the model says (after a change, or after a refused drag)."""
         r = self.model.get(rid)
         for it in self.items.get(rid, []):
             it.blockSignals(True)

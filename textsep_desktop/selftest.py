@@ -100,13 +100,14 @@ def _run_checks(log) -> None:
     def imports():
         from textsep import audio as audio_io
         from textsep.edits import Region
+        from textsep.loading import load_separator
         from textsep.paths import resource
-        from textsep.separate import Separator
+        from textsep.separate import Separator  # noqa: F401 - the engine (torch) imports here, timed
 
-        return audio_io, Region, resource, Separator
+        return audio_io, Region, resource, load_separator
 
     # A module missing from a frozen bundle shows up here, named, instead of as a crash.
-    audio_io, Region, resource, Separator = _step("import engine (torch, soundfile, soxr)", imports, log)
+    audio_io, Region, resource, load_separator = _step("import engine (torch, soundfile, soxr)", imports, log)
 
     ckpt = checkpoint_path()
     source = f"${ENV_CHECKPOINT}" if os.environ.get(ENV_CHECKPOINT) else "shipped"
@@ -115,7 +116,7 @@ def _run_checks(log) -> None:
         raise SelfTestError(f"load model: checkpoint not found: {ckpt}"
                             + ("" if os.environ.get(ENV_CHECKPOINT) else
                                f" (the app ships without its model; set {ENV_CHECKPOINT} to a .pth file)"))
-    sep = _step("load model", lambda: Separator.from_checkpoint(ckpt), log)
+    sep = _step("load model", lambda: load_separator(ckpt), log)
     est = sep.estimator
     cfg = est.model.cfg
     log(f"       {est.name} model, {sum(p.numel() for p in est.model.parameters()) / 1e6:.2f} M parameters, "

@@ -10,14 +10,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from textsep import atomic
 from textsep.edits import EditError, Region
+from textsep.errors import TextSepError
 
 FORMAT = "textsep-session"
 VERSION = 1
 SUFFIX = ".textsep.json"
 
 
-class SessionError(Exception):
+class SessionError(TextSepError):
     """The session cannot be saved or opened; the message is meant for the user."""
 
 
@@ -43,13 +45,9 @@ class Session:
 
 def save(session: Session, path) -> Path:
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
     try:
-        tmp.write_text(session.to_json(path), encoding="utf-8")
-        os.replace(tmp, path)
+        atomic.write_text(path, session.to_json(path))
     except OSError as exc:
-        if tmp.exists():
-            tmp.unlink()
         raise SessionError(f"Cannot save session {path}: {exc.strerror or exc}") from exc
     return path
 

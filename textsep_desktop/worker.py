@@ -2,7 +2,7 @@
 
 A task function has the signature ``fn(progress, cancel) -> result`` where ``progress(frac, msg)``
 may be called from the worker thread and ``cancel`` is a ``threading.Event`` the function checks
-cooperatively (textsep.separate raises ``Cancelled`` when it is set). Signals are emitted from the
+cooperatively (the engine raises ``textsep.errors.Cancelled`` when it is set). Signals are emitted from the
 worker thread and delivered queued to receivers living in the GUI thread.
 """
 from __future__ import annotations
@@ -14,10 +14,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-
-def _is_cancelled_exc(exc: BaseException) -> bool:
-    # textsep.separate.Cancelled is matched by name so this module never imports torch.
-    return type(exc).__name__ == "Cancelled"
+from textsep_desktop.user_errors import is_cancelled
 
 
 class Task(QObject):
@@ -45,10 +42,6 @@ class Task(QObject):
     def cancel(self) -> None:
         self.cancel_event.set()
 
-    @property
-    def is_cancelled(self) -> bool:
-        return self.cancel_event.is_set()
-
     def _progress(self, frac: float, msg: str = "") -> None:
         now = time.monotonic()
         # Throttle: a flood of queued signals would itself stall the GUI thread.
@@ -62,7 +55,7 @@ class Task(QObject):
             self.result = self.fn(self._progress, self.cancel_event)
         except BaseException as exc:  # noqa: BLE001 - everything is reported to the GUI
             self.error = exc
-            if _is_cancelled_exc(exc) or (self.cancel_event.is_set() and isinstance(exc, InterruptedError)):
+            if is_cancelled(exc) or (self.cancel_event.is_set() and isinstance(exc, InterruptedError)):
                 self.cancelled.emit()
             else:
                 self.errored.emit(exc, traceback.format_exc())
@@ -130,6 +123,3 @@ class TaskRunner(QObject):
     def cancel_all(self) -> None:
         for t in list(self._tasks):
             t.cancel()
-
-    def wait(self, timeout_ms: int = -1) -> bool:
-        return self.pool.waitForDone(timeout_ms)

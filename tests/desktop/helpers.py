@@ -8,13 +8,13 @@ from textsep import audio as audio_io
 
 
 def open_and_wait(qtbot, win, path, timeout=15000):
-    win.open_file(path)
-    qtbot.waitUntil(lambda: win.busy_task is None, timeout=timeout)
-    qtbot.waitUntil(lambda: not win.runner.active(), timeout=timeout)
+    win.document.open(path)
+    qtbot.waitUntil(lambda: win.jobs.busy_task is None, timeout=timeout)
+    qtbot.waitUntil(lambda: not win.jobs.runner.active(), timeout=timeout)
 
 
 def wait_idle(qtbot, win, timeout=60000):
-    qtbot.waitUntil(lambda: win.busy_task is None and not win.runner.active(), timeout=timeout)
+    qtbot.waitUntil(lambda: win.jobs.busy_task is None and not win.jobs.runner.active(), timeout=timeout)
 
 
 def view_point(plot_widget, viewbox, x: float, y: float):

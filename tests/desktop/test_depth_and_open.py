@@ -46,7 +46,7 @@ def _edit_depth_in_table(win, qtbot, row: int, text: str):
 def test_depth_column_edits_region_and_undo_restores_it(win, qtbot):
     assert COLUMNS[C_DEPTH] == "Depth dB" and C_DEPTH == C_FADE + 1  # next to fade
     win.settings.default_depth_db = 30.0
-    rid = win.add_region(0.5, 1.5, "dog bark", "remove")
+    rid = win.region_commands.add(0.5, 1.5, "dog bark", "remove")
     m = win.panel.model
     assert win.regions.get(rid).depth_db == 30.0  # new regions take the default from the settings
     assert m.data(m.index(0, C_DEPTH)) == "30"
@@ -76,16 +76,16 @@ def test_depth_column_edits_region_and_undo_restores_it(win, qtbot):
 def test_depth_change_marks_preview_stale_and_reaches_the_engine(win, qtbot):
     from dataclasses import replace
 
-    rid = win.add_region(0.5, 1.5, "dog bark", "remove")
-    win.preview()
+    rid = win.region_commands.add(0.5, 1.5, "dog bark", "remove")
+    win.processing.preview()
     wait_idle(qtbot, win)
-    assert win.doc.processed is not None and win.stale_label.text() == ""
-    assert win.doc.processed_for[0].depth_db == win.settings.default_depth_db
-    win.edit_region(rid, replace(win.regions.get(rid), depth_db=80.0))
-    assert "out of date" in win.stale_label.text()
-    win.preview()
+    assert win.document.doc.processed is not None and win.processing.stale_label.text() == ""
+    assert win.document.doc.processed_for[0].depth_db == win.settings.default_depth_db
+    win.region_commands.edit(rid, replace(win.regions.get(rid), depth_db=80.0))
+    assert "out of date" in win.processing.stale_label.text()
+    win.processing.preview()
     wait_idle(qtbot, win)
-    assert win.doc.processed_for[0].depth_db == 80.0
+    assert win.document.doc.processed_for[0].depth_db == 80.0
 
 
 def test_default_depth_setting_is_remembered(make_window, settings, tmp_path, qtbot):
@@ -109,15 +109,15 @@ def test_default_depth_setting_is_remembered(make_window, settings, tmp_path, qt
 def test_session_round_trip_keeps_depth(win, qtbot, tmp_path, make_window):
     from dataclasses import replace
 
-    a = win.add_region(0.5, 1.0, "dog bark", "remove")
-    win.add_region(1.5, 2.5, "rain", "keep")
-    win.edit_region(a, replace(win.regions.get(a), depth_db=60.0))
+    a = win.region_commands.add(0.5, 1.0, "dog bark", "remove")
+    win.region_commands.add(1.5, 2.5, "rain", "keep")
+    win.region_commands.edit(a, replace(win.regions.get(a), depth_db=60.0))
     sess = tmp_path / "depth.textsep.json"
-    assert win.save_session_to(sess)
+    assert win.document.save_session_to(sess)
     saved = json.loads(sess.read_text())
     assert [r["depth_db"] for r in saved["regions"]] == [60.0, 20.0]
     win2 = make_window()
-    win2.open_session(sess)
+    win2.document.open_session(sess)
     wait_idle(qtbot, win2)
     assert [r.depth_db for r in win2.regions.regions()] == [60.0, 20.0]
     assert win2.regions.regions() == win.regions.regions()
@@ -126,17 +126,17 @@ def test_session_round_trip_keeps_depth(win, qtbot, tmp_path, make_window):
         del r["depth_db"]
     old = tmp_path / "old.textsep.json"
     old.write_text(json.dumps(saved))
-    win2.open_session(old)
+    win2.document.open_session(old)
     wait_idle(qtbot, win2)
-    assert win2.last_error is None and [r.depth_db for r in win2.regions.regions()] == [20.0, 20.0]
+    assert win2.jobs.last_error is None and [r.depth_db for r in win2.regions.regions()] == [20.0, 20.0]
 
 
 def test_batch_dialog_whole_file_edit_carries_depth(qtbot, tmp_path, win):
     from textsep.batch import WholeFile
 
-    win.add_region(0.5, 1.0, "dog bark", "remove")
+    win.region_commands.add(0.5, 1.0, "dog bark", "remove")
     win.settings.default_depth_db = 33.0
-    dlg = win.batch_dialog()
+    dlg = win.processing.batch_dialog()
     qtbot.addWidget(dlg)
     assert dlg.depth.value() == 33.0  # the settings' default
     assert dlg.edit_source()[0].depth_db == 20.0  # the editor's regions keep their own depth
@@ -154,16 +154,16 @@ def test_file_open_event_opens_file_in_running_window(make_window, wav_file, qtb
     w = make_window()
     p = wav_file("from_finder.wav", seconds=1.0)
     qapp.sendEvent(qapp, QFileOpenEvent(str(p)))
-    qtbot.waitUntil(lambda: w.doc is not None and w.doc.path == p, timeout=15000)
+    qtbot.waitUntil(lambda: w.document.doc is not None and w.document.doc.path == p, timeout=15000)
     wait_idle(qtbot, w)
     # while a job runs, a second file waits for it instead of being dropped
     q = wav_file("second.wav", seconds=1.5)
-    w.add_region(0.2, 0.8, "dog bark")
-    assert w.preview() is not None
+    w.region_commands.add(0.2, 0.8, "dog bark")
+    assert w.processing.preview() is not None
     qapp.sendEvent(qapp, QFileOpenEvent(str(q)))
-    qtbot.waitUntil(lambda: w.doc.path == q, timeout=30000)
+    qtbot.waitUntil(lambda: w.document.doc.path == q, timeout=30000)
     wait_idle(qtbot, w)
-    assert w.last_error is None
+    assert w.jobs.last_error is None
 
 
 def test_file_open_event_before_window_exists_is_opened_when_it_does(make_window, wav_file, qtbot, qapp):
@@ -176,8 +176,8 @@ def test_file_open_event_before_window_exists_is_opened_when_it_does(make_window
     qapp.sendEvent(qapp, QFileOpenEvent(str(p)))  # the app is starting; no window yet
     assert qapp.pending_files == [str(p)]
     w = make_window()
-    qtbot.waitUntil(lambda: w.doc is not None, timeout=15000)
-    assert w.doc.path == p and qapp.pending_files == []
+    qtbot.waitUntil(lambda: w.document.doc is not None, timeout=15000)
+    assert w.document.doc.path == p and qapp.pending_files == []
     wait_idle(qtbot, w)
     w.close()
     # a closed window takes no more files: they wait for the next one

@@ -38,14 +38,14 @@ from textsep_desktop.__main__ import launch
 freeze0 = gc.get_freeze_count()
 app, win = launch(None, os.environ["TEXTSEP_TEST_INI"])
 states = []
-win.engineStateChanged.connect(lambda s: states.append((s, gc.isenabled())))
+win.engine.stateChanged.connect(lambda s: states.append((s, gc.isenabled())))
 end = time.monotonic() + 240
-while win.engine_state not in ("ready", "failed", "no model") and time.monotonic() < end:
+while win.engine.state not in ("ready", "failed", "no model") and time.monotonic() < end:
     app.processEvents()
     time.sleep(0.005)
-seen.update(states=states, final=win.engine_state, gc_enabled_after=gc.isenabled(),
+seen.update(states=states, final=win.engine.state, gc_enabled_after=gc.isenabled(),
             frozen=gc.get_freeze_count() - freeze0, model_loaded=win.models.loaded,
-            label_hidden=not win.engine_label.isVisible())
+            label_hidden=not win.engine.label.isVisible())
 print("RESULT " + json.dumps(seen), flush=True)
 win.close()
 """
@@ -79,13 +79,14 @@ def test_preview_during_warm_up_waits_for_the_background_load(make_window, setti
     settings.checkpoint_path = str(tiny_checkpoint)
     w = make_window(separator=None)  # nothing loaded: the window's warm-up loads the checkpoint
     states = []
-    w.engineStateChanged.connect(states.append)
+    w.engine.stateChanged.connect(states.append)
     open_and_wait(qtbot, w, wav_file(seconds=2.0))
-    w.add_region(0.5, 1.5, "dog bark", "remove")
-    assert w.preview() is not None  # may start before the warm-up is done: it waits on the model's lock
+    w.region_commands.add(0.5, 1.5, "dog bark", "remove")
+    # the preview may start before the warm-up is done: it waits on the model's lock
+    assert w.processing.preview() is not None
     wait_idle(qtbot, w)
-    qtbot.waitUntil(lambda: w.engine_state == "ready" and not w.engine_runner.active(), timeout=60000)
-    assert states[-1] == "ready" and w.last_error is None and w.doc.processed is not None
+    qtbot.waitUntil(lambda: w.engine.state == "ready" and not w.engine.runner.active(), timeout=60000)
+    assert states[-1] == "ready" and w.jobs.last_error is None and w.document.doc.processed is not None
     assert w.models.loaded and gc.isenabled()
 
 

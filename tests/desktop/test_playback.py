@@ -70,16 +70,16 @@ def test_plays_original_from_cursor_to_the_end(make_window, wav_file, qtbot, fak
     w = make_window()
     open_and_wait(qtbot, w, wav_file(seconds=1.0, sr=22050, channels=2))
     qtbot.waitUntil(lambda: w.player.available is not None)
-    assert w.player.available and w.a_play.isEnabled()
+    assert w.player.available and w.action_table["play"].isEnabled()
     w.view.set_cursor(0.5)
     positions = []
     w.player.positionChanged.connect(positions.append)
-    w.toggle_play()
+    w.transport.toggle_play()
     assert w.player.state == "playing"
     qtbot.waitUntil(lambda: w.player.state == "stopped", timeout=10000)
     s = fake_device.instances[-1]
     played = s.played()
-    x = w.doc.audio.samples
+    x = w.document.doc.audio.samples
     a = int(0.5 * 22050)
     n = x.shape[1] - a
     assert np.array_equal(played[:n].T, x[:, a:])  # exactly the audio from the cursor on
@@ -92,19 +92,19 @@ def test_pause_resume_loop_and_ab_switch(make_window, wav_file, qtbot, fake_devi
     w = make_window()
     open_and_wait(qtbot, w, wav_file(seconds=2.0, sr=16000, channels=1))
     qtbot.waitUntil(lambda: w.player.available is not None)
-    rid = w.add_region(0.5, 1.0, "rain", "remove")
+    rid = w.region_commands.add(0.5, 1.0, "rain", "remove")
     w.panel.select(rid)
-    w.preview()
+    w.processing.preview()
     wait_idle(qtbot, w)
     assert w.player.which == "B"
-    w.a_loop.setChecked(True)
-    w.toggle_play()
+    w.action_table["loop"].setChecked(True)
+    w.transport.toggle_play()
     qtbot.waitUntil(lambda: len(fake_device.instances[-1].out) > 30, timeout=10000)
-    w.toggle_play()  # pause
+    w.transport.toggle_play()  # pause
     assert w.player.state == "paused"
     played = fake_device.instances[-1].played()[:, 0]
     a, b = 8000, 16000
-    proc = w.doc.processed[0]
+    proc = w.document.doc.processed[0]
     # looping the selected region of the processed audio: the region's samples, over and over
     loop = proc[a:b]
     assert len(played) > len(loop)
@@ -113,9 +113,9 @@ def test_pause_resume_loop_and_ab_switch(make_window, wav_file, qtbot, fake_devi
                           loop[: min(len(loop), len(played) - len(loop))])
     pos = w.player.position
     assert 0.5 <= pos <= 1.0
-    w.toggle_play()  # resume from where it paused
+    w.transport.toggle_play()  # resume from where it paused
     assert w.player.state == "playing"
-    w.stop_playback()
+    w.transport.stop()
     assert w.player.state == "stopped"
 
 
@@ -129,9 +129,9 @@ def test_no_device_runs_with_playback_disabled_and_says_why(make_window, wav_fil
     w = make_window()
     qtbot.waitUntil(lambda: w.player.available is not None)
     assert w.player.available is False
-    assert "no audio output device" in w.playback_label.text()
+    assert "no audio output device" in w.transport.playback_label.text()
     open_and_wait(qtbot, w, wav_file())
-    assert not w.a_play.isEnabled()
-    w.toggle_play()  # the shortcut still fires: it explains instead of crashing
+    assert not w.action_table["play"].isEnabled()
+    w.transport.toggle_play()  # the shortcut still fires: it explains instead of crashing
     assert "no audio output device" in w.statusBar().currentMessage()
     assert w.player.state == "stopped"

@@ -13,7 +13,7 @@ from textsep_desktop.region_panel import C_END, C_MODE, C_ON, C_PROMPT, C_START
 def win(make_window, wav_file, qtbot):
     w = make_window()
     open_and_wait(qtbot, w, wav_file(seconds=4.0))
-    assert w.doc is not None and abs(w.doc.duration - 4.0) < 1e-9
+    assert w.document.doc is not None and abs(w.document.doc.duration - 4.0) < 1e-9
     return w
 
 
@@ -56,7 +56,7 @@ def test_click_without_drag_moves_cursor_not_region(win, qtbot):
 
 
 def test_table_edit_updates_view(win):
-    rid = win.add_region(0.5, 1.5, "dog bark")
+    rid = win.region_commands.add(0.5, 1.5, "dog bark")
     m = win.panel.model
     assert m.setData(m.index(0, C_PROMPT), "  female   speech ")
     assert m.setData(m.index(0, C_START), 0.75)
@@ -78,7 +78,7 @@ def test_table_edit_updates_view(win):
 
 
 def test_invalid_table_edit_is_refused_with_message(win):
-    rid = win.add_region(0.5, 1.5, "dog bark")
+    rid = win.region_commands.add(0.5, 1.5, "dog bark")
     m = win.panel.model
     assert not m.setData(m.index(0, C_END), 0.2)  # end before start
     assert not m.setData(m.index(0, C_PROMPT), "   ")
@@ -87,7 +87,7 @@ def test_invalid_table_edit_is_refused_with_message(win):
 
 
 def test_dragging_a_region_edge_updates_table(win, qtbot):
-    rid = win.add_region(1.0, 2.0, "rain")
+    rid = win.region_commands.add(1.0, 2.0, "rain")
     item = win.overlay.items[rid][0]
     # drag the right edge from 2.0 s to 3.0 s
     drag(qtbot, win.view, win.view.wave_vb, 2.0, 3.0, y=0.3)
@@ -103,7 +103,7 @@ def test_dragging_a_region_edge_updates_table(win, qtbot):
 
 
 def test_moving_a_region_by_its_body(win, qtbot):
-    rid = win.add_region(1.0, 2.0, "rain")
+    rid = win.region_commands.add(1.0, 2.0, "rain")
     drag(qtbot, win.view, win.view.wave_vb, 1.5, 2.0, y=0.3)
     r = win.regions.get(rid)
     tol = 3 * seconds_per_pixel(win)
@@ -117,8 +117,8 @@ def test_clicking_a_region_selects_it_in_the_table(win, qtbot):
 
     from desktop.helpers import view_point
 
-    a = win.add_region(0.2, 0.8, "rain")
-    b = win.add_region(2.0, 3.0, "dog bark")
+    a = win.region_commands.add(0.2, 0.8, "rain")
+    b = win.region_commands.add(2.0, 3.0, "dog bark")
     win.panel.select(a)
     qtbot.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=view_point(win.view, win.view.wave_vb, 2.5, 0.3))
     assert win.panel.selected_id() == b
@@ -127,11 +127,11 @@ def test_clicking_a_region_selects_it_in_the_table(win, qtbot):
 
 def test_undo_redo_of_add_edit_delete(win):
     s = win.undo_stack
-    rid = win.add_region(0.5, 1.0, "dog bark")
-    win.edit_region(rid, replace(win.regions.get(rid), start_s=0.25))
-    win.edit_region(rid, replace(win.regions.get(rid), prompt="rain"))
+    rid = win.region_commands.add(0.5, 1.0, "dog bark")
+    win.region_commands.edit(rid, replace(win.regions.get(rid), start_s=0.25))
+    win.region_commands.edit(rid, replace(win.regions.get(rid), prompt="rain"))
     win.panel.select(rid)
-    win.delete_selected()
+    win.region_commands.delete_selected()
     assert len(win.regions) == 0 and win.panel.model.rowCount() == 0 and not win.overlay.items
     s.undo()  # delete
     assert win.regions.get(rid).prompt == "rain" and win.panel.model.rowCount() == 1
@@ -152,9 +152,9 @@ def test_undo_redo_of_add_edit_delete(win):
 
 
 def test_zoom_to_selection_and_fit(win):
-    rid = win.add_region(1.0, 1.5, "rain")
+    rid = win.region_commands.add(1.0, 1.5, "rain")
     win.panel.select(rid)
-    win.zoom_to_selection()
+    win.region_commands.zoom_to_selection()
     t0, t1 = win.view.visible_range()
     assert t0 <= 1.0 and t1 >= 1.5 and (t1 - t0) < 1.0
     win.view.zoom_fit()
@@ -166,8 +166,8 @@ def test_replacing_all_regions_rebuilds_the_overlay(win):
     from textsep.edits import Region
     from textsep_desktop.undo import ReplaceAll
 
-    win.add_region(0.5, 1.0, "dog bark")
-    win.add_region(1.5, 2.0, "rain")
+    win.region_commands.add(0.5, 1.0, "dog bark")
+    win.region_commands.add(1.5, 2.0, "rain")
     win.undo_stack.push(ReplaceAll(win.regions, [Region(2.5, 3.5, "female speech")], "Load edit spec"))
     assert list(win.overlay.items) == win.regions.ids() and len(win.overlay.labels) == 1
     (rid,) = win.regions.ids()

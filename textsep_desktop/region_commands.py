@@ -1,0 +1,96 @@
+"""Region commands: every change to the regions, made as an undoable QUndoStack command.
+
+Regions come from a drag on the view, the Add action, the table (its edit requests), dragging a region's
+items, and the selected-region actions (delete, toggle mode, toggle enabled, zoom to it).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QTimer
+
+from textsep.edits import EditError, Region
+from textsep_desktop.undo import AddRegion, ChangeRegion, DeleteRegion
+
+PLACEHOLDER_PROMPT = "describe the sound"
+
+
+class RegionCommands(QObject):
+    def __init__(self, document, regions, undo_stack, panel, overlay, view, settings, status, parent=None):
+        super().__init__(parent)
+        self.document, self.regions, self.undo_stack = document, regions, undo_stack
+        self.panel, self.overlay, self.view, self.settings = panel, overlay, view, settings
+        self.status = status  # status(msg, ms): the status bar
+
+    def add(self, t0: float, t1: float, prompt: str | None = None, mode: str = "keep") -> int | None:
+        """Add a region (clipped to the file) and select it; without a prompt, its prompt cell opens."""
+        doc = self.document.doc
+        if doc is None:
+            return None
+        t0, t1 = max(0.0, float(t0)), min(doc.duration, float(t1))
+        try:
+            r = Region(t0, t1, prompt or PLACEHOLDER_PROMPT, mode, self.settings.default_fade_ms,
+                       depth_db=self.settings.default_depth_db)
+        except EditError as exc:
+            self.status(f"Region not added: {exc}", 5000)
+            return None
+        cmd = AddRegion(self.regions, r)
+        self.undo_stack.push(cmd)
+        self.panel.select(cmd.rid)
+        if prompt is None:
+            QTimer.singleShot(0, lambda rid=cmd.rid: rid in self.regions and self.panel.edit_prompt(rid))
+        return cmd.rid
+
+    def add_at_view(self) -> None:
+        """Add a region over the middle fifth of the visible span."""
+        if self.document.doc is None:
+            return
+        t0, t1 = self.view.visible_range()
+        w = t1 - t0
+        self.add(t0 + 0.4 * w, t0 + 0.6 * w)
+
+    def edit(self, rid: int, new: Region) -> None:
+        if rid in self.regions and self.regions.get(rid) != new:
+            self.undo_stack.push(ChangeRegion(self.regions, rid, new))
+
+    def dragged(self, rid: int, lo: float, hi: float) -> None:
+        """The user finished dragging region `rid` to lo..hi on the view."""
+        try:
+            end = min(self.document.doc.duration, hi)
+            new = replace(self.regions.get(rid), start_s=max(0.0, lo), end_s=end)
+        except EditError as exc:
+            self.overlay.refresh(rid)  # put the item back where the model says
+            self.status(f"Not applied: {exc}", 5000)
+            return
+        self.edit(rid, new)
+
+    def delete_selected(self) -> None:
+        rid = self.panel.selected_id()
+        if rid is not None:
+            self.undo_stack.push(DeleteRegion(self.regions, rid))
+
+    def toggle_selected_mode(self) -> None:
+        rid = self.panel.selected_id()
+        if rid is not None:
+            r = self.regions.get(rid)
+            self.edit(rid, replace(r, mode="remove" if r.mode == "keep" else "keep"))
+
+    def toggle_selected_enabled(self) -> None:
+        rid = self.panel.selected_id()
+        if rid is not None:
+            r = self.regions.get(rid)
+            self.edit(rid, replace(r, enabled=not r.enabled))
+
+    def zoom_to_selection(self) -> None:
+        rid = self.panel.selected_id()
+        if rid is not None:
+            r = self.regions.get(rid)
+            self.view.zoom_to(r.start_s, r.end_s)
+
+    def selected_span(self) -> tuple[float, float] | None:
+        """The selected region's start and end (for looping), or None."""
+        rid = self.panel.selected_id()
+        if rid is None:
+            return None
+        r = self.regions.get(rid)
+        return (r.start_s, r.end_s)
