@@ -65,12 +65,12 @@ def shown():
     print(f"VISIBLE {time.time() - t_launch:.4f} {','.join(heavy) or '-'}", flush=True)
     if mode == "lazy":  # what the first preview pays before it can run: the same load, started now
         from textsep_desktop import engine
-        w.engine_runner.start(lambda p, c: engine.warm_up(w.models), "load", on_finished=w._set_engine_state)
+        w.engine.runner.start(lambda p, c: engine.warm_up(w.models), "load", on_finished=w.engine.set_state)
 def state(s):
     if s in ("ready", "no model", "failed"):
         print(f"READY {time.time() - t_launch:.4f} {s}", flush=True)
         app.quit()
-w.engineStateChanged.connect(state)
+w.engine.stateChanged.connect(state)
 QTimer.singleShot(0, shown)
 app.exec()
 """
@@ -183,50 +183,50 @@ def session(mode: str, long_wav: Path, ini: Path) -> dict:
 
         w = MainWindow(Settings(ini), confirm_discard=False, prefetch_engine=False)
         w.show()
-    w.confirm_discard = False
+    w.document.confirm = False
     hb = Heartbeat()
     hb.start()
     pump_until(app, lambda: w.isVisible(), 10)
     t_visible = time.perf_counter()
     ready_at = []
-    w.engineStateChanged.connect(lambda s: s == "ready" and ready_at.append(time.perf_counter()))
+    w.engine.stateChanged.connect(lambda s: s == "ready" and ready_at.append(time.perf_counter()))
     res: dict = {"visible_s": round(t_visible - t_launch, 3)}
 
     # ---- open and draw, at once -----------------------------------------------------------------
     t0 = time.perf_counter()
-    w.open_file(long_wav)
-    pump_until(app, lambda: w.doc is not None and w.busy_task is None, 120)
+    w.document.open(long_wav)
+    pump_until(app, lambda: w.document.doc is not None and w.jobs.busy_task is None, 120)
     w.view.repaint()  # the waveform's first full paint, synchronously
     t_drawn = time.perf_counter()
     pump_until(app, lambda: w.view.images["overview"] is not None, 120)
     w.view.repaint()
     t_spec = time.perf_counter()
     res["open_and_draw"] = {"waveform_drawn_s": round(t_drawn - t0, 3), "spectrogram_drawn_s": round(t_spec - t0, 3),
-                            "engine_loading_meanwhile": w.engine_state == "loading", **hb.stats(t0, t_spec)}
+                            "engine_loading_meanwhile": w.engine.state == "loading", **hb.stats(t0, t_spec)}
 
     # ---- previews: the first as soon as the file is drawn (cold), then again (warm) ---------------
-    w.add_region(120.0, 180.0, "dog bark", "remove")  # a 60 s region in the long file
+    w.region_commands.add(120.0, 180.0, "dog bark", "remove")  # a 60 s region in the long file
     res["torch_imported_before_first_preview"] = "torch" in sys.modules
-    res["engine_state_at_first_preview"] = w.engine_state
+    res["engine_state_at_first_preview"] = w.engine.state
     for label in ("cold", "warm"):
         t0 = time.perf_counter()
-        task = w.preview()
+        task = w.processing.preview()
         if task is None:
-            res[f"preview_{label}"] = {"error": w.last_error}
+            res[f"preview_{label}"] = {"error": w.jobs.last_error}
             break
-        pump_until(app, lambda: w.busy_task is None, 900)
+        pump_until(app, lambda: w.jobs.busy_task is None, 900)
         t1 = time.perf_counter()
         res[f"preview_{label}"] = {"total_s": round(t1 - t0, 2), **hb.stats(t0, t1),
-                                   "ok": w.doc.processed is not None and w.last_error is None}
+                                   "ok": w.document.doc.processed is not None and w.jobs.last_error is None}
         if label == "cold":
             res["max_stall_visible_to_first_preview_done"] = hb.stats(t_visible, t1)
-        w.doc.processed_for = None  # force a new run
-    pump_until(app, lambda: w.engine_state != "loading", 300)
+        w.document.doc.processed_for = None  # force a new run
+    pump_until(app, lambda: w.engine.state != "loading", 300)
     res["engine_ready_s"] = round(ready_at[0] - t_launch, 3) if ready_at else None  # preload only
 
     # ---- navigation: wheel-zoom-like range changes ----------------------------------------------
     t0 = time.perf_counter()
-    d = w.doc.duration
+    d = w.document.doc.duration
     for k in range(40):
         span = d / (1.25 ** k)
         c = d * 0.37
@@ -241,8 +241,8 @@ def session(mode: str, long_wav: Path, ini: Path) -> dict:
     # ---- open again with nothing else running -----------------------------------------------------
     w.wait_idle(60000)
     t0 = time.perf_counter()
-    w.open_file(long_wav)
-    pump_until(app, lambda: w.doc is not None and w.busy_task is None, 120)
+    w.document.open(long_wav)
+    pump_until(app, lambda: w.document.doc is not None and w.jobs.busy_task is None, 120)
     w.view.repaint()
     t_drawn = time.perf_counter()
     pump_until(app, lambda: w.view.images["overview"] is not None, 120)
