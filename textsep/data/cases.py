@@ -27,8 +27,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from textsep import atomic
 from textsep.data.corpus import SR, Corpus, read_clip
 from textsep.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, Region, raised_cosine_ramp
+from textsep.errors import InputError
 
 REQUIRED = ("case_id", "mix", "target", "prompt", "mode", "start_s", "end_s")
 GENERATED_EXTRA = ("label", "interferer_label", "wording", "snr_db", "wrong_prompt", "target_start_s",
@@ -36,7 +38,7 @@ GENERATED_EXTRA = ("label", "interferer_label", "wording", "snr_db", "wrong_prom
 SPEECH_PAIR = ("female_speech", "male_speech")
 
 
-class CaseError(ValueError):
+class CaseError(InputError, ValueError):
     """A case file or case set is invalid; the message is meant for the user."""
 
 
@@ -165,8 +167,7 @@ def write_cases(csv_path, cases: list[Case]) -> Path:
         for k in c.extra:
             if k not in extra_cols:
                 extra_cols.append(k)
-    tmp = csv_path.with_name(csv_path.name + ".part")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
+    with atomic.atomic_path(csv_path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(list(REQUIRED) + extra_cols)
         for c in cases:
@@ -176,7 +177,6 @@ def write_cases(csv_path, cases: list[Case]) -> Path:
                 paths.append(os.path.relpath(p, base) if p.is_relative_to(base) else str(p))
             w.writerow([c.case_id, *paths, c.prompt, c.mode, _fmt(c.start_s), _fmt(c.end_s)]
                        + [c.extra.get(k, "") for k in extra_cols])
-    os.replace(tmp, csv_path)
     return csv_path
 
 
