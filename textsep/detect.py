@@ -43,14 +43,14 @@ def known_prompts(separator) -> list[tuple[str, str]]:
     est = separator.estimator
     if not hasattr(est, "band_masks") or not hasattr(est, "bundle"):
         raise DetectModelError(f"Prompt suggestions need the TextSep model; the {getattr(est, 'name', '?')} "
-                          "method cannot rank prompts")
+                               "method cannot rank prompts")
     if getattr(est, "text_agnostic", False):
         raise DetectModelError("This is the text-agnostic model: it ignores prompts, so it cannot suggest any")
     meta = est.bundle.meta or {}
     classes, prompts = meta.get("classes"), meta.get("prompts")
     if not classes or not isinstance(prompts, dict):
         raise DetectModelError("This checkpoint has no class list (meta['classes'] and meta['prompts']); "
-                          "prompt suggestions need a model trained with class metadata")
+                               "prompt suggestions need a model trained with class metadata")
     out = []
     for label in classes:
         p = prompts.get(label)
