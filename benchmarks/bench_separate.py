@@ -70,6 +70,7 @@ def child_60s() -> dict:
     """Cases 1 and 2 in this process."""
     import torch
 
+    from textsep.chunks import plan_chunks
     from textsep.edits import Region
     from textsep.spectral import istft, native_fft_size, stft
 
@@ -112,7 +113,8 @@ def child_60s() -> dict:
             "roundtrip_s": min(t[0] for t in times), "roundtrip_cpu_s": min(t[1] for t in times),
             "roundtrip_max_err": roundtrip_err, "load_s": load_s,
             "separate_cold_s": runs[0][0], "separate_warm_s": warm[0], "separate_warm_cpu_s": warm[1],
-            "model_share_s": warm[2], "model_share_cpu_s": warm[3], "chunks": len(sep._chunks(n, sr)),
+            "model_share_s": warm[2], "model_share_cpu_s": warm[3],
+            "chunks": len(plan_chunks(n, sr, sep.chunk_s, sep.overlap_s)),
             "peak_mb": _maxrss_mb()}
 
 

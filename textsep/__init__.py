@@ -7,7 +7,9 @@ Public API (imported lazily, so `import textsep` stays instant and the desktop d
     audio = textsep.audio.load("in.wav")
     out, report = sep.separate(audio.samples, audio.sr, [Region(2.0, 4.0, "dog bark", "keep")])
 
-Modules: audio (I/O), edits (regions, gates, edit specs), separate (the one pipeline), cli, batch, ...
+Modules: errors (the error kinds), audio (I/O), edits (regions, gates, edit specs), separate (the one
+pipeline), chunks (chunked overlap-add), loading (the one model loader), atomic (atomic writes), batch,
+cli (argument parsing, exit codes) and commands (the subcommands' bodies), ...
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import importlib
 
 __all__ = ["Separator", "Region", "EditSpec", "SeparationReport", "Cancelled"]
 
-_EXPORTS = {"Separator": "textsep.separate", "SeparationReport": "textsep.separate", "Cancelled": "textsep.separate",
+_EXPORTS = {"Separator": "textsep.separate", "SeparationReport": "textsep.separate", "Cancelled": "textsep.errors",
             "Region": "textsep.edits", "EditSpec": "textsep.edits"}
 
 

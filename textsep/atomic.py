@@ -35,7 +35,9 @@ def temp_path_for(path: Path, suffix: str = ".part") -> Path:
     raise FileExistsError(f"cannot create a temporary file beside {path}")
 
 
-def _discard(tmp: Path) -> None:
+def discard(tmp: Path) -> None:
+    """Remove an unfinished temporary file (from temp_path_for); no error if it is already gone."""
+    tmp = Path(tmp)
     with _lock:
         _pending.discard(tmp)
     try:
@@ -44,8 +46,17 @@ def _discard(tmp: Path) -> None:
         pass
 
 
-def commit(tmp: Path, path: Path) -> None:
-    """Move a finished temporary file onto `path`, keeping the mode of a file it replaces."""
+def commit(tmp: Path, path: Path, *, overwrite: bool = True) -> None:
+    """Move a finished temporary file onto `path`, keeping the mode of a file it replaces.
+
+    overwrite=False never replaces a file: the commit is a hard link (atomic, fails if `path` exists),
+    and FileExistsError says that a file appeared at `path`; the temporary file is then left for the
+    caller to discard.
+    """
+    tmp, path = Path(tmp), Path(path)
+    if not overwrite:
+        _commit_new(tmp, path)
+        return
     try:
         old = os.stat(path)
     except FileNotFoundError:
@@ -55,6 +66,21 @@ def commit(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
     with _lock:
         _pending.discard(tmp)
+
+
+def _commit_new(tmp: Path, path: Path) -> None:
+    try:
+        os.link(tmp, path)  # atomic and never clobbers
+    except FileExistsError:
+        raise
+    except OSError:  # file systems without hard links: check, then rename (a small race, no better way)
+        if os.path.lexists(path):
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+        with _lock:
+            _pending.discard(tmp)
+        return
+    discard(tmp)
 
 
 @contextmanager
@@ -70,7 +96,7 @@ def atomic_path(path, suffix: str = ".part") -> Iterator[Path]:
         yield tmp
         commit(tmp, path)
     except BaseException:
-        _discard(tmp)
+        discard(tmp)
         raise
 
 
@@ -89,5 +115,5 @@ def remove_pending() -> list[Path]:
     with _lock:
         items = list(_pending)
     for tmp in items:
-        _discard(tmp)
+        discard(tmp)
     return items

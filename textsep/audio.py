@@ -14,6 +14,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from textsep import atomic
+from textsep.errors import InputError, OutputError
+
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif", ".opus")
 MIN_SR, MAX_SR = 8000, 192000
 
@@ -24,14 +27,12 @@ _FORMAT_BY_EXT = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".oga": "OGG", 
                   ".aiff": "AIFF", ".aif": "AIFF", ".opus": "OGG"}
 
 
-class AudioError(Exception):
-    """A file cannot be read or written; the message is meant for the user."""
+class AudioError(InputError):
+    """An input file cannot be read or used; the message is meant for the user."""
 
 
-class OutputError(AudioError):
-    """The output cannot be written (exists, is the input, unwritable folder, bad extension, write failure).
-
-    A subclass so callers can tell "your input is bad" from "your output is bad" (the CLI's exit codes)."""
+# OutputError (imported above from textsep.errors, and importable from here as textsep.audio.OutputError)
+# is "your output is bad": exists, is the input, unwritable folder, bad extension, write failure.
 
 
 @dataclass
@@ -67,9 +68,6 @@ class Audio:
     @property
     def duration(self) -> float:
         return self.frames / self.sr
-
-    def mono(self) -> np.ndarray:
-        return self.samples.mean(axis=0, dtype=np.float64).astype(np.float32)
 
 
 def is_pcm(subtype: str) -> bool:
@@ -220,19 +218,13 @@ def check_output(path, *, overwrite: bool = False, protect: str | os.PathLike | 
     return path
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 class AtomicWriter:
     """A soundfile opened on a temporary file beside the target, moved into place on commit.
 
     Used as a context manager: on an exception (including a failure to finish the file) the temporary
     file is removed and the target is untouched. Refuses an existing target unless overwrite=True, and
-    never writes over `protect` (the input file) at all. Without overwrite the commit is a hard link,
-    which fails rather than clobbering a file that appeared while we were working.
+    never writes over `protect` (the input file) at all. Without overwrite the commit never clobbers a
+    file that appeared while we were working (textsep.atomic.commit(overwrite=False)).
     """
 
     def __init__(self, path, sr: int, channels: int, subtype: str | None = None, *, overwrite: bool = False,
@@ -241,22 +233,18 @@ class AtomicWriter:
         self.overwrite = overwrite
         self.format, self.subtype = output_format(self.path, subtype or "")
         self.sr, self.channels = int(sr), int(channels)
-        self._tmp: str | None = None
+        self._tmp: Path | None = None
         self._file: sf.SoundFile | None = None
 
     def __enter__(self) -> AtomicWriter:
-        parent = self.path.parent if str(self.path.parent) else Path(".")
         try:
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix + ".part",
-                                             dir=parent)
+            self._tmp = atomic.temp_path_for(self.path)
         except OSError as exc:
             raise OutputError(f"Cannot write {self.path}: {exc.strerror or exc}") from exc
-        os.close(fd)
-        os.chmod(self._tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a saved file gets the usual mode
         try:
-            self._file = sf.SoundFile(self._tmp, "w", self.sr, self.channels, self.subtype, format=self.format)
+            self._file = sf.SoundFile(str(self._tmp), "w", self.sr, self.channels, self.subtype, format=self.format)
         except Exception as exc:
-            os.unlink(self._tmp)
+            atomic.discard(self._tmp)
             raise OutputError(f"Cannot write {self.path}: {exc}") from exc
         return self
 
@@ -270,21 +258,6 @@ class AtomicWriter:
         except Exception as exc:
             raise OutputError(f"Writing {self.path} failed: {exc}") from exc
 
-    def _commit(self) -> None:
-        if self.overwrite:
-            os.replace(self._tmp, self.path)
-            return
-        try:
-            os.link(self._tmp, self.path)  # atomic and never clobbers
-        except FileExistsError:
-            raise OutputError(f"{self.path} appeared while processing; refusing to overwrite it") from None
-        except OSError:  # file systems without hard links
-            if self.path.exists():
-                raise OutputError(f"{self.path} appeared while processing; refusing to overwrite it") from None
-            os.replace(self._tmp, self.path)
-            return
-        os.unlink(self._tmp)
-
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             try:
@@ -293,10 +266,12 @@ class AtomicWriter:
                 if exc_type is None:
                     raise OutputError(f"Writing {self.path} failed: {close_exc}") from close_exc
             if exc_type is None:
-                self._commit()
+                try:
+                    atomic.commit(self._tmp, self.path, overwrite=self.overwrite)
+                except FileExistsError:
+                    raise OutputError(f"{self.path} appeared while processing; refusing to overwrite it") from None
         finally:
-            if self._tmp and os.path.exists(self._tmp):
-                os.unlink(self._tmp)
+            atomic.discard(self._tmp)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -14,30 +14,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from textsep import audio as audio_io
-from textsep.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, EditError, EditSpec, Region, clip_regions
+from textsep.edits import EditSource, WholeFile, regions_for
+from textsep.errors import Cancelled, InputError, OutputError, TextSepError, user_message
+
+__all__ = ["BatchError", "BatchInputError", "BatchOutputError", "BatchReport", "EditSource", "FileEvent",
+           "FileResult", "WholeFile", "plan_outputs", "run_batch"]
 
 
-class BatchError(ValueError):
-    """The batch as a whole cannot run (bad folders, name collisions); the message is meant for the user."""
+class BatchError(TextSepError, ValueError):
+    """The batch as a whole cannot run; the message is meant for the user. Raised as one of the two kinds
+    below, so the CLI's exit code follows the kind (input 2, output 4)."""
 
 
-@dataclass(frozen=True)
-class WholeFile:
-    """An edit covering each file from start to end, whatever its length."""
-
-    prompt: str
-    mode: str = "keep"
-    fade_ms: float = DEFAULT_FADE_MS
-    depth_db: float = DEFAULT_DEPTH_DB
-
-    def __post_init__(self):
-        self.regions(1.0)  # same validation as any region
-
-    def regions(self, duration_s: float) -> list[Region]:
-        return [Region(0.0, duration_s, self.prompt, self.mode, self.fade_ms, depth_db=self.depth_db)]
+class BatchInputError(BatchError, InputError):
+    """The input folder is missing."""
 
 
-EditSource = list | tuple | EditSpec | WholeFile | Callable[[audio_io.AudioInfo], list]
+class BatchOutputError(BatchError, OutputError):
+    """The output folder cannot be used (not a folder, the input folder without a suffix, unwritable)."""
 
 
 @dataclass
@@ -114,18 +108,6 @@ class BatchReport:
         return "\n".join(lines)
 
 
-def _regions_for(source: EditSource, info: audio_io.AudioInfo) -> list[Region]:
-    if isinstance(source, WholeFile):
-        return source.regions(info.duration)
-    if isinstance(source, EditSpec):
-        return source.active()
-    if isinstance(source, (list, tuple)):
-        return [r for r in source if r.enabled]
-    if callable(source):
-        return list(source(info))
-    raise TypeError(f"Unsupported edit source {type(source).__name__}")
-
-
 def _inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
@@ -141,12 +123,12 @@ def plan_outputs(input_dir, output_dir, *, recursive: bool = False, suffix: str 
     """
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     if not input_dir.is_dir():
-        raise BatchError(f"Input folder not found: {input_dir}")
+        raise BatchInputError(f"Input folder not found: {input_dir}")
     if output_dir.exists() and not output_dir.is_dir():
-        raise BatchError(f"Output path {output_dir} exists and is not a folder")
+        raise BatchOutputError(f"Output path {output_dir} exists and is not a folder")
     same = output_dir.exists() and os.path.samefile(input_dir, output_dir)
     if same and not suffix:
-        raise BatchError("The output folder is the input folder: the outputs would take the inputs' names. "
+        raise BatchOutputError("The output folder is the input folder: the outputs would take the inputs' names. "
                          "Choose another output folder or give a suffix")
     files = audio_io.list_audio_files(input_dir, recursive)
     if recursive and not same and _inside(output_dir, input_dir):
@@ -178,9 +160,9 @@ def run_batch(separator, input_dir, output_dir, regions_or_spec: EditSource, *, 
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BatchError(f"Cannot create the output folder {output_dir}: {exc.strerror or exc}") from exc
+        raise BatchOutputError(f"Cannot create the output folder {output_dir}: {exc.strerror or exc}") from exc
     if not os.access(output_dir, os.W_OK):
-        raise BatchError(f"The output folder {output_dir} is not writable")
+        raise BatchOutputError(f"The output folder {output_dir} is not writable")
     inputs = {p.resolve() for p, _ in pairs}
     report = BatchReport()
     total = len(pairs)
@@ -216,8 +198,6 @@ def _run_one(separator, regions_or_spec, src: Path, dst: Path, res: FileResult, 
              overwrite: bool, sub, cancel) -> None:
     """Process one file of run_batch, recording the outcome in `res` (never raising for the file's own
     problems)."""
-    from textsep.separate import Cancelled
-
     if dst.resolve() in inputs:
         res.status, res.reason = "skipped", f"the output {dst} is one of the input files"
         return
@@ -229,17 +209,14 @@ def _run_one(separator, regions_or_spec, src: Path, dst: Path, res: FileResult, 
         res.status, res.reason = "skipped", f"{dst} already exists"
         return
     try:
-        info = audio_io.info(src)
-        regions, res.warnings = clip_regions(_regions_for(regions_or_spec, info), info.duration)
-        if not regions:
-            raise EditError("No enabled regions to apply")
+        regions = regions_for(regions_or_spec, audio_io.info(src))
         dst.parent.mkdir(parents=True, exist_ok=True)
-        report_ = separator.separate_file(src, dst, regions, overwrite=overwrite, progress=sub, cancel=cancel)
-        res.warnings += [w for w in report_.warnings if w not in res.warnings]
+        res.warnings = separator.separate_file(src, dst, regions, overwrite=overwrite, progress=sub,
+                                               cancel=cancel).warnings
         res.status = "written"
     except Cancelled:
         res.status, res.reason = "cancelled", "cancelled before it was written"
-    except (audio_io.AudioError, EditError) as exc:
+    except (InputError, OutputError) as exc:  # the file's own problem, told in the user's words
         res.reason = str(exc)
     except Exception as exc:  # noqa: BLE001 - a bug or resource problem with one file must not lose the rest
-        res.reason = f"{type(exc).__name__}: {exc}"
+        res.reason = user_message(exc)

@@ -9,15 +9,28 @@ from __future__ import annotations
 
 import numpy as np
 
+from textsep.errors import InputError, ModelError, TextSepError
 
-class DetectError(ValueError):
+
+class DetectError(TextSepError, ValueError):
     """Suggestions are unavailable for this model or region; the message is meant for the user.
 
-    `kind` is "model" (the model cannot rank prompts) or "input" (the region is empty or silent)."""
+    Raised as one of its two kinds; `kind` names it: "model" (the model cannot rank prompts) or
+    "input" (the region is empty or silent)."""
 
-    def __init__(self, message: str, kind: str = "model"):
-        super().__init__(message)
-        self.kind = kind
+    kind = ""
+
+
+class DetectModelError(DetectError, ModelError):
+    """The model cannot rank prompts (another method, the text-agnostic model, no class metadata)."""
+
+    kind = "model"
+
+
+class DetectInputError(DetectError, InputError):
+    """The region is empty, outside the audio, or silent."""
+
+    kind = "input"
 
 
 # Items x frames per forward pass: bounds peak memory (a base-16, 128-band model needs about 85 KB a
@@ -26,23 +39,23 @@ MAX_BATCH_FRAMES = 4000
 
 
 def known_prompts(separator) -> list[tuple[str, str]]:
-    """(label, canonical prompt) of every class in the checkpoint's metadata, or DetectError."""
+    """(label, canonical prompt) of every class in the checkpoint's metadata, or DetectModelError."""
     est = separator.estimator
     if not hasattr(est, "band_masks") or not hasattr(est, "bundle"):
-        raise DetectError(f"Prompt suggestions need the TextSep model; the {getattr(est, 'name', '?')} "
-                          "method cannot rank prompts")
+        raise DetectModelError(f"Prompt suggestions need the TextSep model; the {getattr(est, 'name', '?')} "
+                               "method cannot rank prompts")
     if getattr(est, "text_agnostic", False):
-        raise DetectError("This is the text-agnostic model: it ignores prompts, so it cannot suggest any")
+        raise DetectModelError("This is the text-agnostic model: it ignores prompts, so it cannot suggest any")
     meta = est.bundle.meta or {}
     classes, prompts = meta.get("classes"), meta.get("prompts")
     if not classes or not isinstance(prompts, dict):
-        raise DetectError("This checkpoint has no class list (meta['classes'] and meta['prompts']); "
-                          "prompt suggestions need a model trained with class metadata")
+        raise DetectModelError("This checkpoint has no class list (meta['classes'] and meta['prompts']); "
+                               "prompt suggestions need a model trained with class metadata")
     out = []
     for label in classes:
         p = prompts.get(label)
         if not p:
-            raise DetectError(f"The checkpoint's metadata has no prompt for class {label!r}")
+            raise DetectModelError(f"The checkpoint's metadata has no prompt for class {label!r}")
         out.append((label, p[0]))
     return out
 
@@ -55,7 +68,7 @@ def _region_bounds(region, sr: int, n: int) -> tuple[int, int]:
         a, b = round(start_s * sr), round(end_s * sr)
     a, b = max(0, a), min(n, b)
     if b <= a:
-        raise DetectError("The region lies outside the audio or is empty", "input")
+        raise DetectInputError("The region lies outside the audio or is empty")
     return a, b
 
 
@@ -112,7 +125,7 @@ def suggest_prompts(separator, samples: np.ndarray, sr: int, region, top_k: int 
             kept += (m.pow(2) * power).sum(dim=(1, 2)).double().numpy()
             total += float(power.sum())
     if total <= 1e-12:
-        raise DetectError("The region is silent; there is nothing to identify", "input")
+        raise DetectInputError("The region is silent; there is nothing to identify")
     scores = kept / total
     order = np.argsort(-scores, kind="stable")[: max(0, int(top_k))]
     return [(pairs[i][0], pairs[i][1], float(scores[i])) for i in order]

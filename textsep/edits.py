@@ -10,10 +10,14 @@ import json
 import math
 import numbers
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+
+from textsep import atomic
+from textsep.errors import InputError
 
 MODES = ("keep", "remove")
 # Raised-cosine fades inside each region edge: long enough to be click-free, short enough that the
@@ -28,8 +32,10 @@ MAX_DEPTH_DB = 120.0
 SPEC_VERSION = 1
 
 
-class EditError(ValueError):
-    """An edit cannot be applied as given; the message is meant for the user."""
+class EditError(InputError, ValueError):
+    """An edit cannot be applied as given; the message is meant for the user.
+
+    Also a ValueError, as it always was: callers validating form input catch ValueError with it."""
 
 
 @dataclass(frozen=True)
@@ -96,13 +102,20 @@ class Region:
         return cls(**d)
 
 
-def clip_regions(regions, duration_s: float) -> tuple[list[Region], list[str]]:
-    """Clip regions to [0, duration_s]. A region lying wholly past the end is an error."""
-    out, warnings = [], []
+def check_starts(regions, duration_s: float) -> None:
+    """EditError unless every region starts before the end of audio lasting duration_s seconds."""
     for i, r in enumerate(regions, 1):
         if r.start_s >= duration_s:
             raise EditError(f"Region {i} ({r.start_s:g}-{r.end_s:g} s) starts after the end of the audio "
                             f"({duration_s:.3f} s)")
+
+
+def clip_regions(regions, duration_s: float) -> tuple[list[Region], list[str]]:
+    """Clip regions to [0, duration_s]. A region lying wholly past the end is an error."""
+    regions = list(regions)
+    check_starts(regions, duration_s)
+    out, warnings = [], []
+    for i, r in enumerate(regions, 1):
         if r.end_s > duration_s:
             warnings.append(f"Region {i} ({r.start_s:g}-{r.end_s:g} s) runs past the end of the audio; "
                             f"clipped to {duration_s:.3f} s")
@@ -177,9 +190,8 @@ class EditSpec:
         return cls([Region.from_dict(r) for r in data["regions"]])
 
     def save(self, path: str | os.PathLike) -> None:
-        tmp = Path(str(path) + ".part")
-        tmp.write_text(self.to_json(), encoding="utf-8")
-        os.replace(tmp, path)
+        """Write the spec as JSON, atomically (an interrupted save leaves the old file and no debris)."""
+        atomic.write_text(path, self.to_json())
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> EditSpec:
@@ -201,3 +213,46 @@ def regions_from_windows(prompt: str, mode: str, windows, fade_ms: float = DEFAU
     except (TypeError, ValueError) as exc:
         raise EditError(f"--time-windows must be numbers of seconds: {exc}") from exc
     return [Region(s, e, prompt, mode, fade_ms, depth_db=depth_db) for s, e in zip(values[::2], values[1::2])]
+
+
+@dataclass(frozen=True)
+class WholeFile:
+    """An edit covering each file from start to end, whatever its length."""
+
+    prompt: str
+    mode: str = "keep"
+    fade_ms: float = DEFAULT_FADE_MS
+    depth_db: float = DEFAULT_DEPTH_DB
+
+    def __post_init__(self):
+        self.regions(1.0)  # same validation as any region
+
+    def regions(self, duration_s: float) -> list[Region]:
+        return [Region(0.0, duration_s, self.prompt, self.mode, self.fade_ms, depth_db=self.depth_db)]
+
+
+# What an edit can be given as: regions, an edit spec, the whole file, or a callable(AudioInfo) -> regions.
+EditSource = list | tuple | EditSpec | WholeFile | Callable
+
+
+def regions_for(source: EditSource, info) -> list[Region]:
+    """The enabled regions `source` asks for in the file that `info` (an AudioInfo) describes.
+
+    The one place an edit source becomes regions (CLI and batch). Raises EditError when no region is
+    enabled or one starts after the end of the file; regions running past the end are returned as given
+    (the Separator clips them and says so in its report).
+    """
+    if isinstance(source, WholeFile):
+        regions = source.regions(info.duration)
+    elif isinstance(source, EditSpec):
+        regions = source.active()
+    elif isinstance(source, (list, tuple)):
+        regions = [r for r in source if r.enabled]
+    elif callable(source):
+        regions = [r for r in source(info) if r.enabled]
+    else:
+        raise TypeError(f"Unsupported edit source {type(source).__name__}")
+    if not regions:
+        raise EditError("No enabled regions to apply")
+    check_starts(regions, info.duration)
+    return regions

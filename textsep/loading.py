@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textsep.errors import InputError, ModelError
+from textsep.errors import InputError, ModelError, TextSepError
 
 
 def load_separator(model_path=None, *, method: str = "unet", baseline: bool = False, device: str | None = None,
@@ -21,16 +21,16 @@ def load_separator(model_path=None, *, method: str = "unet", baseline: bool = Fa
 
     if method not in ("unet", "nmf"):
         raise InputError(f"unknown method {method!r} (use unet or nmf)")
-    if method == "nmf":
-        if baseline:
-            raise InputError("--baseline selects the text-agnostic UNet; it does not apply to --method nmf")
-        from textsep.nmf import NMFEstimator
-
-        return Separator(NMFEstimator.load(model_path), **separator_kwargs)
+    if method == "nmf" and baseline:
+        raise InputError("--baseline selects the text-agnostic UNet; it does not apply to --method nmf")
     try:
+        if method == "nmf":
+            from textsep.nmf import NMFEstimator
+
+            return Separator(NMFEstimator.load(model_path), **separator_kwargs)
         return Separator.from_checkpoint(Path(model_path) if model_path else None, device=device or "cpu",
                                          baseline=baseline, encoder=encoder, **separator_kwargs)
-    except ModelError:
+    except TextSepError:  # CheckpointError, NMFError, TextEncoderError (ModelErrors): already in words
         raise
     except (RuntimeError, ValueError) as exc:  # device unavailable, encoder/model or baseline mismatch
         raise ModelError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc

@@ -22,6 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from textsep import atomic
+from textsep.errors import ModelError
+
 SR = 16000
 N_FFT = 1024
 HOP = 256
@@ -31,7 +34,7 @@ EPS = 1e-9
 DEFAULT_FILE = "nmf_dictionaries.npz"
 
 
-class NMFError(Exception):
+class NMFError(ModelError):
     """The NMF dictionaries cannot be fitted, loaded or used; the message is meant for the user."""
 
 
@@ -112,25 +115,13 @@ class NMFDictionaries:
 
     def save(self, path) -> Path:
         """Write a small compressed .npz (plain arrays + JSON text: loadable without pickle)."""
-        import os
-        import tempfile
-
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         header = json.dumps({"format": FORMAT, "version": VERSION, "labels": self.labels, "prompts": self.prompts,
                              "meta": self.meta})
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
-        os.close(fd)
-        try:
-            np.savez_compressed(tmp, W=self.W.astype(np.float32), atom_class=self.atom_class.astype(np.int16),
+        with atomic.atomic_path(path) as tmp, open(tmp, "wb") as f:  # a file object: numpy adds no ".npz"
+            np.savez_compressed(f, W=self.W.astype(np.float32), atom_class=self.atom_class.astype(np.int16),
                                 header=np.array(header))
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         return path
 
     @classmethod

@@ -8,7 +8,6 @@ overlap-add crossfades; a progress callback and a cancel flag are checked betwee
 """
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -21,7 +20,9 @@ import soundfile as sf
 import torch
 
 from textsep import audio as audio_io
+from textsep.chunks import overlap_add, plan_chunks
 from textsep.edits import EditError, Region, clip_regions, gate
+from textsep.errors import Cancelled
 from textsep.model.checkpoint import load_checkpoint
 from textsep.model.unet import ModelBundle
 from textsep.spectral import (
@@ -38,10 +39,8 @@ from textsep.spectral import (
 MODEL_SR = 16000
 MIN_MODEL_SAMPLES = 1024  # one n_fft frame at 16 kHz; shorter spans are zero-padded before estimation
 ProgressFn = Callable[[float, str], None]
-
-
-class Cancelled(Exception):
-    """Raised when the cancel flag is set; nothing has been written."""
+# Cancelled (textsep.errors.Cancelled, imported above and importable from here as before) is raised when
+# the cancel flag is set; nothing has been written.
 
 
 @dataclass
@@ -209,46 +208,20 @@ class Separator:
         mask = self.estimator.predict(mono16, region.prompt)
         return apply_mask(x, sr, mask, region.mode, region.floor_gain)
 
-    def _chunks(self, n: int, sr: int) -> list[tuple[int, int]]:
-        """Equal-length chunks of at most chunk_s that overlap by overlap_s (no short last chunk)."""
-        size, ov = int(self.chunk_s * sr), int(self.overlap_s * sr)
-        if n <= size:
-            return [(0, n)]
-        k = math.ceil((n - ov) / (size - ov))
-        length = math.ceil((n + (k - 1) * ov) / k)
-        step = length - ov
-        return [(i * step, n if i == k - 1 else i * step + length) for i in range(k)]
-
     def _process_chunked(self, x: np.ndarray, sr: int, region: Region, tick: Callable[[], None]) -> np.ndarray:
-        """Overlap-add of chunk outputs with linear crossfades over the overlaps."""
-        n = x.shape[1]
-        chunks = self._chunks(n, sr)
-        if len(chunks) == 1:
-            y = self._process(x, sr, region)
+        """The masked span in chunks of at most chunk_s, overlap-added with crossfades (textsep.chunks)."""
+        def one(chunk: np.ndarray) -> np.ndarray:
+            y = self._process(chunk, sr, region)
             tick()
             return y
-        out = np.zeros_like(x)
-        weight = np.zeros(n, dtype=np.float32)
-        ov = int(self.overlap_s * sr)
-        up = np.linspace(0, 1, ov + 2, dtype=np.float32)[1:-1]
-        for a, b in chunks:
-            y = self._process(x[:, a:b], sr, region)
-            w = np.ones(b - a, dtype=np.float32)
-            if a > 0:
-                w[:ov] = up
-            if b < n:
-                w[-ov:] = np.minimum(w[-ov:], up[::-1])
-            y *= w
-            out[:, a:b] += y
-            weight[a:b] += w
-            tick()
-        out /= weight
-        return out
+
+        chunks = plan_chunks(x.shape[1], sr, self.chunk_s, self.overlap_s)
+        return overlap_add(x, one, chunks, int(self.overlap_s * sr))
 
     def _n_steps(self, region: Region, sr: int, n_total: int) -> int:
         a, b = region.span(sr)
         ctx = int(self.context_s * sr)
-        return len(self._chunks(min(n_total, b + ctx) - max(0, a - ctx), sr))
+        return len(plan_chunks(min(n_total, b + ctx) - max(0, a - ctx), sr, self.chunk_s, self.overlap_s))
 
     def _apply_regions(self, span: np.ndarray, offset: int, sr: int, n_total: int, regions: list[Region],
                        tick) -> None:
@@ -313,9 +286,26 @@ class Separator:
         # Validate the output before the (possibly long) processing, not after it.
         writer = audio_io.AtomicWriter(out_path, info.sr, info.channels, info.subtype, overwrite=overwrite,
                                        protect=in_path)
+        with self._lock:
+            tick = self._ticker(report.regions, info.sr, info.frames, progress, cancel)
+            edited = self._edit_clusters(in_path, info, report, tick)
+            self._check_cancel(cancel)
+            if writer.subtype != info.subtype:
+                report.warnings.append(f"{Path(out_path).suffix} cannot store {info.subtype}; wrote {writer.subtype} "
+                                       "(samples outside the regions are converted, not bit-identical)")
+            t0 = time.perf_counter()
+            self._write_stream(in_path, info, writer, edited, cancel, block)
+            report.timings["write"] = time.perf_counter() - t0
+        return report
+
+    def _edit_clusters(self, in_path, info: audio_io.AudioInfo, report: SeparationReport, tick) -> list:
+        """Read and edit the parts of the file the regions (plus context) touch: [(start, stop, samples)].
+
+        Overlapping context-inclusive spans form clusters that are read and processed together, in order.
+        Adds the read and process times and the processed seconds to `report`.
+        """
         sr, n = info.sr, info.frames
         ctx = int(self.context_s * sr)
-        # Overlapping (context-inclusive) spans form clusters that are processed together, in order.
         spans = sorted((max(0, r.span(sr)[0] - ctx), min(n, r.span(sr)[1] + ctx)) for r in report.regions)
         clusters: list[list[int]] = []
         for lo, hi in spans:
@@ -324,45 +314,43 @@ class Separator:
             else:
                 clusters.append([lo, hi])
         t_read = t_proc = 0.0
-        with self._lock:
-            tick = self._ticker(report.regions, sr, n, progress, cancel)
-            edited = []  # (start, stop, float samples) of the parts regions changed
-            for lo, hi in clusters:
-                t0 = time.perf_counter()
-                span = audio_io.read_span(in_path, lo, hi, info.subtype)
-                t1 = time.perf_counter()
-                inside = [r for r in report.regions if lo <= r.span(sr)[0] < hi]
-                self._apply_regions(span, lo, sr, n, inside, tick)
-                t_proc += time.perf_counter() - t1
-                t_read += t1 - t0
-                a = min(r.span(sr)[0] for r in inside)
-                b = min(n, max(r.span(sr)[1] for r in inside))
-                edited.append((a, b, span[:, a - lo: b - lo]))
-                report.processed_seconds += (hi - lo) / sr
-            self._check_cancel(cancel)
-            if writer.subtype != info.subtype:
-                report.warnings.append(f"{Path(out_path).suffix} cannot store {info.subtype}; wrote {writer.subtype} "
-                                       "(samples outside the regions are converted, not bit-identical)")
+        edited = []  # (start, stop, float samples) of the parts regions changed
+        for lo, hi in clusters:
             t0 = time.perf_counter()
-            same = writer.subtype == info.subtype
-            raw_dtype = audio_io.copy_dtype(info.subtype) if same else audio_io.io_dtype(info.subtype)
-            with writer as w, sf.SoundFile(str(in_path)) as f:
-                pos = 0
-                for a, b, seg in edited + [(n, n, None)]:
-                    while pos < a:  # untouched audio: copied as raw samples
-                        m = min(block, a - pos)
-                        raw = f.read(m, dtype=raw_dtype, always_2d=True)
-                        if raw.shape[0] == 0:
-                            break  # a lossy decoder delivered fewer frames than announced
-                        w.write_raw(raw) if same else w.write_float(audio_io.raw_to_float(raw, info.subtype))
-                        pos += raw.shape[0]
-                        self._check_cancel(cancel)  # a long copy stays cancellable; the writer cleans up
-                    if seg is not None:
-                        w.write_float(seg)
-                        f.seek(b)
-                        pos = b
-            report.timings.update(read=t_read, process=t_proc, write=time.perf_counter() - t0)
-        return report
+            span = audio_io.read_span(in_path, lo, hi, info.subtype)
+            t1 = time.perf_counter()
+            inside = [r for r in report.regions if lo <= r.span(sr)[0] < hi]
+            self._apply_regions(span, lo, sr, n, inside, tick)
+            t_proc += time.perf_counter() - t1
+            t_read += t1 - t0
+            a = min(r.span(sr)[0] for r in inside)
+            b = min(n, max(r.span(sr)[1] for r in inside))
+            edited.append((a, b, span[:, a - lo: b - lo]))
+            report.processed_seconds += (hi - lo) / sr
+        report.timings.update(read=t_read, process=t_proc)
+        return edited
+
+    def _write_stream(self, in_path, info: audio_io.AudioInfo, writer: audio_io.AtomicWriter, edited: list,
+                      cancel, block: int) -> None:
+        """Write the output: untouched audio copied from in_path as raw samples, the edited parts between."""
+        same = writer.subtype == info.subtype
+        raw_dtype = audio_io.copy_dtype(info.subtype) if same else audio_io.io_dtype(info.subtype)
+        n = info.frames
+        with writer as w, sf.SoundFile(str(in_path)) as f:
+            pos = 0
+            for a, b, seg in edited + [(n, n, None)]:
+                while pos < a:  # untouched audio: copied as raw samples
+                    m = min(block, a - pos)
+                    raw = f.read(m, dtype=raw_dtype, always_2d=True)
+                    if raw.shape[0] == 0:
+                        break  # a lossy decoder delivered fewer frames than announced
+                    w.write_raw(raw) if same else w.write_float(audio_io.raw_to_float(raw, info.subtype))
+                    pos += raw.shape[0]
+                    self._check_cancel(cancel)  # a long copy stays cancellable; the writer cleans up
+                if seg is not None:
+                    w.write_float(seg)
+                    f.seek(b)
+                    pos = b
 
     # ---- progress / cancel ---------------------------------------------------------------------
     @staticmethod

@@ -128,7 +128,3 @@ def istft(X: torch.Tensor, n_fft: int, hop: int, length: int) -> torch.Tensor:
                     length=length)
     return x.reshape(*shape[:-2], length)
 
-
-def band_magnitudes(mag: torch.Tensor, fb: torch.Tensor) -> torch.Tensor:
-    """[..., n_bins, T] linear magnitudes -> [..., n_bands, T] band magnitudes."""
-    return torch.matmul(fb, mag)

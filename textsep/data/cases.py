@@ -27,8 +27,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from textsep import atomic
 from textsep.data.corpus import SR, Corpus, read_clip
 from textsep.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, Region, raised_cosine_ramp
+from textsep.errors import InputError
 
 REQUIRED = ("case_id", "mix", "target", "prompt", "mode", "start_s", "end_s")
 GENERATED_EXTRA = ("label", "interferer_label", "wording", "snr_db", "wrong_prompt", "target_start_s",
@@ -36,7 +38,7 @@ GENERATED_EXTRA = ("label", "interferer_label", "wording", "snr_db", "wrong_prom
 SPEECH_PAIR = ("female_speech", "male_speech")
 
 
-class CaseError(ValueError):
+class CaseError(InputError, ValueError):
     """A case file or case set is invalid; the message is meant for the user."""
 
 
@@ -165,8 +167,7 @@ def write_cases(csv_path, cases: list[Case]) -> Path:
         for k in c.extra:
             if k not in extra_cols:
                 extra_cols.append(k)
-    tmp = csv_path.with_name(csv_path.name + ".part")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
+    with atomic.atomic_path(csv_path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(list(REQUIRED) + extra_cols)
         for c in cases:
@@ -176,7 +177,6 @@ def write_cases(csv_path, cases: list[Case]) -> Path:
                 paths.append(os.path.relpath(p, base) if p.is_relative_to(base) else str(p))
             w.writerow([c.case_id, *paths, c.prompt, c.mode, _fmt(c.start_s), _fmt(c.end_s)]
                        + [c.extra.get(k, "") for k in extra_cols])
-    os.replace(tmp, csv_path)
     return csv_path
 
 
@@ -269,6 +269,56 @@ def _plan(corpus: Corpus, n: int, rng: np.random.Generator, gender_pairs: int | 
     return [pairs[i] for i in perm], by_label
 
 
+def _make_case(cid: str, i: int, t_label: str, i_label: str, corpus: Corpus, by_label: dict, audio, rng,
+               out_dir: Path, mix_s, window_s, snr_db) -> Case:
+    """Case number i of make_cases (its audio written under out_dir/audio), drawing from rng in a fixed order."""
+    mode = MODES[i % 2]
+    unseen = corpus.unseen_prompt(t_label)
+    wording = "unseen" if (i // 2) % 2 == 1 and unseen else "seen"
+    seen = corpus.train_prompts(t_label)
+    prompt = unseen if wording == "unseen" else seen[int(rng.integers(0, len(seen)))]
+    # The interferer's class, worded the same way: prompting it should score clearly worse.
+    i_seen, i_unseen = corpus.train_prompts(i_label), corpus.unseen_prompt(i_label)
+    wrong = i_unseen if wording == "unseen" and i_unseen else i_seen[int(rng.integers(0, len(i_seen)))]
+
+    n_mix = round(rng.uniform(*mix_s) * SR)
+    n_win = round(rng.uniform(*window_s) * SR)
+    a = int(rng.integers(0, n_mix - n_win + 1))
+    t_clips = by_label[t_label]
+    t_clip = t_clips[int(rng.integers(0, len(t_clips)))]
+    margin = int(0.1 * SR)  # keeps the target clear of the gate's fades at the window edges
+    t = _edge_fade(_loud_crop(audio(t_clip), n_win - 2 * margin, rng), int(0.01 * SR))
+    t_off = a + margin + int(rng.integers(0, n_win - 2 * margin - len(t) + 1))
+    i_clips = by_label[i_label]
+    interferer, used_idx = _fill([audio(c) for c in i_clips], n_mix, rng, int(0.05 * SR))
+    snr = float(rng.uniform(*snr_db))
+
+    target = np.zeros(n_mix, dtype=np.float64)
+    target[t_off:t_off + len(t)] = t
+    e_t = float(np.sum(t ** 2))
+    e_i = float(np.sum(interferer[t_off:t_off + len(t)] ** 2))
+    if e_t <= 0:
+        raise CaseError(f"Target clip {t_clip.path} is silent")
+    if e_i <= 0:  # interferer silent under the target: measure over the whole mix instead
+        e_i = float(np.mean(interferer ** 2)) * len(t)
+    if e_i <= 0:
+        raise CaseError(f"Interferer clips of {i_label} are silent")
+    interferer *= math.sqrt(e_t / e_i) * 10 ** (-snr / 20)
+    mix = target + interferer
+    scale = 0.9 / max(np.max(np.abs(mix)), 1e-9)
+    mix32 = (mix * scale).astype(np.float32)
+    target32 = (target * scale).astype(np.float32)
+    mix_p, tgt_p = out_dir / "audio" / f"{cid}_mix.wav", out_dir / "audio" / f"{cid}_target.wav"
+    sf.write(str(mix_p), mix32, SR, subtype="FLOAT")
+    sf.write(str(tgt_p), target32, SR, subtype="FLOAT")
+    used = list(dict.fromkeys(_rel(i_clips[j].path, corpus.root) for j in used_idx))
+    return Case(cid, mix_p, tgt_p, prompt, mode, a / SR, (a + n_win) / SR, {
+        "label": t_label, "interferer_label": i_label, "wording": wording, "snr_db": f"{snr:.2f}",
+        "wrong_prompt": wrong, "target_start_s": _fmt(t_off / SR),
+        "target_end_s": _fmt((t_off + len(t)) / SR), "target_clip": _rel(t_clip.path, corpus.root),
+        "interferer_clips": "|".join(used)})
+
+
 def make_cases(corpus: Corpus, out_dir, n: int = 200, seed: int = 0, *, mix_s=(6.0, 8.0), window_s=(2.0, 4.0),
                snr_db=(-5.0, 5.0), gender_pairs: int | None = None, overwrite: bool = False) -> list[Case]:
     """Write n deterministic cases (WAV, 32-bit float, 16 kHz mono) and out_dir/cases.csv; return them.
@@ -313,53 +363,8 @@ def make_cases(corpus: Corpus, out_dir, n: int = 200, seed: int = 0, *, mix_s=(6
         return cache[clip.path]
 
     width = max(3, len(str(n - 1)))
-    cases = []
-    for i, (t_label, i_label) in enumerate(pairs):
-        cid = f"case{i:0{width}d}"
-        mode = MODES[i % 2]
-        unseen = corpus.unseen_prompt(t_label)
-        wording = "unseen" if (i // 2) % 2 == 1 and unseen else "seen"
-        seen = corpus.train_prompts(t_label)
-        prompt = unseen if wording == "unseen" else seen[int(rng.integers(0, len(seen)))]
-        # The interferer's class, worded the same way: prompting it should score clearly worse.
-        i_seen, i_unseen = corpus.train_prompts(i_label), corpus.unseen_prompt(i_label)
-        wrong = i_unseen if wording == "unseen" and i_unseen else i_seen[int(rng.integers(0, len(i_seen)))]
-
-        n_mix = round(rng.uniform(*mix_s) * SR)
-        n_win = round(rng.uniform(lo_w, hi_w) * SR)
-        a = int(rng.integers(0, n_mix - n_win + 1))
-        t_clips = by_label[t_label]
-        t_clip = t_clips[int(rng.integers(0, len(t_clips)))]
-        margin = int(0.1 * SR)  # keeps the target clear of the gate's fades at the window edges
-        t = _edge_fade(_loud_crop(audio(t_clip), n_win - 2 * margin, rng), int(0.01 * SR))
-        t_off = a + margin + int(rng.integers(0, n_win - 2 * margin - len(t) + 1))
-        i_clips = by_label[i_label]
-        interferer, used_idx = _fill([audio(c) for c in i_clips], n_mix, rng, int(0.05 * SR))
-        snr = float(rng.uniform(*snr_db))
-
-        target = np.zeros(n_mix, dtype=np.float64)
-        target[t_off:t_off + len(t)] = t
-        e_t = float(np.sum(t ** 2))
-        e_i = float(np.sum(interferer[t_off:t_off + len(t)] ** 2))
-        if e_t <= 0:
-            raise CaseError(f"Target clip {t_clip.path} is silent")
-        if e_i <= 0:  # interferer silent under the target: measure over the whole mix instead
-            e_i = float(np.mean(interferer ** 2)) * len(t)
-        if e_i <= 0:
-            raise CaseError(f"Interferer clips of {i_label} are silent")
-        interferer *= math.sqrt(e_t / e_i) * 10 ** (-snr / 20)
-        mix = target + interferer
-        scale = 0.9 / max(np.max(np.abs(mix)), 1e-9)
-        mix32 = (mix * scale).astype(np.float32)
-        target32 = (target * scale).astype(np.float32)
-        mix_p, tgt_p = out_dir / "audio" / f"{cid}_mix.wav", out_dir / "audio" / f"{cid}_target.wav"
-        sf.write(str(mix_p), mix32, SR, subtype="FLOAT")
-        sf.write(str(tgt_p), target32, SR, subtype="FLOAT")
-        used = list(dict.fromkeys(_rel(i_clips[j].path, corpus.root) for j in used_idx))
-        cases.append(Case(cid, mix_p, tgt_p, prompt, mode, a / SR, (a + n_win) / SR, {
-            "label": t_label, "interferer_label": i_label, "wording": wording, "snr_db": f"{snr:.2f}",
-            "wrong_prompt": wrong, "target_start_s": _fmt(t_off / SR),
-            "target_end_s": _fmt((t_off + len(t)) / SR), "target_clip": _rel(t_clip.path, corpus.root),
-            "interferer_clips": "|".join(used)}))
+    cases = [_make_case(f"case{i:0{width}d}", i, t_label, i_label, corpus, by_label, audio, rng, out_dir,
+                        mix_s, window_s, snr_db)
+             for i, (t_label, i_label) in enumerate(pairs)]
     write_cases(csv_path, cases)
     return read_cases(csv_path)

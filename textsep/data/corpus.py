@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from textsep.errors import InputError
+
 SR = 16000
 
 
@@ -52,7 +54,7 @@ class Corpus:
         return p[-1] if len(p) > 1 else None
 
 
-class DatasetError(Exception):
+class DatasetError(InputError):
     """A dataset folder does not have the expected layout; the message is meant for the user."""
 
 

@@ -14,12 +14,12 @@ reads it safely:
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import torch
 
+from textsep import atomic
+from textsep.errors import ModelError
 from textsep.model.unet import ModelBundle, ModelConfig, TextConditionedUNet
 from textsep.spectral import SpecConfig
 
@@ -27,7 +27,7 @@ FORMAT = "textsep-checkpoint"
 VERSION = 1
 
 
-class CheckpointError(Exception):
+class CheckpointError(ModelError):
     """A checkpoint cannot be used; the message is meant for the user."""
 
 
@@ -45,15 +45,10 @@ def save_checkpoint(path, model: TextConditionedUNet, spec: SpecConfig, meta: di
     if train_state is not None:
         blob["train_state"] = train_state
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
+    # A new file gets 0o666 & ~umask (0o644 under the usual umask: readable by everyone, as a shipped
+    # model must be); a replaced checkpoint keeps its mode.
+    with atomic.atomic_path(path) as tmp:
         torch.save(blob, tmp)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a shipped model must be readable by everyone
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 

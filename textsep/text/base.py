@@ -5,8 +5,10 @@ import threading
 
 import numpy as np
 
+from textsep.errors import ModelError
 
-class TextEncoderError(Exception):
+
+class TextEncoderError(ModelError):
     """The encoder cannot be used (missing package or weights); the message is meant for the user."""
 
 
