@@ -84,6 +84,8 @@ def _add_edit_options(p: argparse.ArgumentParser) -> None:
                    help="use the text-agnostic model (ignores the prompt; for comparison)")
     m.add_argument("--device", default=None, help="cpu, cuda, mps or auto (default: auto)")
     m.add_argument("--cpu", action="store_true", help="force the CPU (same as --device cpu)")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse (exit 2) a prompt the model does not know, instead of warning")
     p.add_argument("--overwrite", action="store_true", help="replace existing output files (never the input)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -148,6 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--cpu", action="store_true")
     g.set_defaults(func=commands.cmd_suggest)
 
+    k = sub.add_parser("sounds", help="list the sounds the model knows, with example prompts",
+                       description="The known sounds of the model, their category and example prompts.")
+    k.add_argument("--model-path", "--model_path", dest="model_path")
+    k.add_argument("--method", choices=("unet", "nmf"), default="unet")
+    k.add_argument("--device", default=None)
+    k.add_argument("--cpu", action="store_true")
+    k.set_defaults(func=commands.cmd_sounds)
+
     for name in DISPATCHED:
         sub.add_parser(name, help={"train": "train a model (see textsep train --help)",
                                    "evaluate": "evaluate models on a case list (see textsep evaluate --help)",
@@ -187,6 +197,9 @@ def main(argv=None) -> int:
     prog = f"textsep {a.command}"
     try:
         return a.func(a)
+    except BrokenPipeError:  # `textsep sounds | head`: the reader left; not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the interpreter's final flush stays quiet
+        return EXIT_OK
     except (TextSepError, KeyboardInterrupt) as exc:  # the one place errors become messages and exit codes
         code = exit_code(exc)
         _err(prog, CANCELLED_MESSAGE if code == EXIT_CANCELLED else user_message(exc))

@@ -54,17 +54,40 @@ def device_option(a) -> str:
 
 
 def _quiet_model_loading() -> None:
-    # transformers draws a "Loading weights" bar on stderr; keep the CLI's stderr for our messages.
+    # The optional CLAP encoder goes through transformers / huggingface_hub: offline, and no progress bars
+    # on the CLI's stderr (set as environment only: importing transformers here would cost a second).
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    try:
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
-    except Exception:  # noqa: BLE001, S110 - cosmetic only; a transformers without these APIs still works
-        pass
+
+def prompts_of(source) -> list[str]:
+    """The distinct prompts of an edit source (EditSpec, list of Regions or WholeFile), in order."""
+    from textsep.edits import EditSpec, WholeFile
+
+    if isinstance(source, WholeFile):
+        regions = source.regions(1.0)
+    elif isinstance(source, EditSpec):
+        regions = source.active()
+    else:
+        regions = [r for r in source if r.enabled]
+    return list(dict.fromkeys(r.prompt for r in regions))
+
+
+def report_prompts(prog: str, sep, prompts: list[str], strict: bool) -> None:
+    """Say on stderr what each prompt is understood as; warn (or with --strict, fail) when unknown."""
+    if getattr(sep.estimator, "text_agnostic", False):
+        return
+    unknown = []
+    for p in prompts:
+        u = sep.understand(p)
+        print(f"{prog}: prompt '{p}' understood as: {u.describe()}", file=sys.stderr)
+        if not u.known:
+            unknown.append(p)
+            warn(prog, f"the model knows no sound like '{p}' (closest: '{u.nearest}', similarity "
+                       f"{u.similarity:.2f}); the edit may be wrong. `textsep sounds` lists what it knows")
+    if unknown and strict:
+        raise InputError(f"unknown prompt(s) with --strict: {', '.join(repr(p) for p in unknown)}")
 
 
 def load_model(prog: str, model_path, device: str, *, method: str = "unet", baseline: bool = False):
@@ -137,6 +160,7 @@ def cmd_separate(a) -> int:
     regions = regions_for(source, audio_io.info(a.audio_in))
     audio_io.check_output(a.audio_out, overwrite=a.overwrite, protect=a.audio_in)
     sep = load_model(prog, a.model_path, device, method=a.method, baseline=a.baseline)
+    report_prompts(prog, sep, prompts_of(regions), a.strict)
     with _file_progress(a.quiet, os.path.basename(a.audio_in)) as progress:
         report = sep.separate_file(a.audio_in, a.audio_out, regions, overwrite=a.overwrite, progress=progress)
     for w in report.warnings:  # regions clipped at the end of the file, a sample format the output lacks
@@ -161,6 +185,7 @@ def cmd_batch(a) -> int:
     if not pairs:
         raise InputError(f"No audio files in {a.input_dir}" + ("" if a.recursive else " (try --recursive)"))
     sep = load_model(prog, a.model_path, device, method=a.method, baseline=a.baseline)
+    report_prompts(prog, sep, prompts_of(source), a.strict)
     with _batch_progress(a.quiet, len(pairs)) as on_file:
         report = run_batch(sep, a.input_dir, a.output_dir, source, overwrite=a.overwrite, on_file=on_file,
                            recursive=a.recursive, suffix=a.suffix)
@@ -183,4 +208,18 @@ def cmd_suggest(a) -> int:
     sep = load_model(prog, a.model_path, device_option(a))
     for label, prompt, score in suggest_prompts(sep, aud.samples, aud.sr, region, top_k=a.top_k):
         print(f"{score:6.3f}  {prompt}  ({label})")
+    return EXIT_OK
+
+
+def cmd_sounds(a) -> int:
+    """`textsep sounds`: the sounds the model knows, with their category and example prompts."""
+    prog = "textsep sounds"
+    sep = load_model(prog, a.model_path, device_option(a), method=a.method)
+    voc = sep.vocabulary
+    width = max(len(c) for c in voc.classes)
+    for cat, label in sorted((voc.categories[c] or "-", c) for c in voc.classes):
+        examples = "; ".join(voc.prompts[label][:4])
+        print(f"{label.replace('_', ' '):<{width}}  {cat:<9}  {examples}")
+    print(f"\n{len(voc.classes)} known sounds. Prompts are free text: a wording close to one of these is "
+          "understood; `separate --strict` refuses prompts the model does not know.", file=sys.stderr)
     return EXIT_OK

@@ -246,6 +246,7 @@ class NMFEstimator:
         self._anchors = None  # per-class prompt embeddings, computed on first use
         self.freqs_hz = np.linspace(0, SR / 2, N_FFT // 2 + 1)
         self.last_match: tuple[str, float] | None = None
+        self._vocabulary = None
 
     @classmethod
     def load(cls, path=None, encoder=None, **kwargs) -> NMFEstimator:
@@ -270,6 +271,19 @@ class NMFEstimator:
             self._anchors = [self.encoder.encode(self.dicts.prompts[label]) for label in self.dicts.labels]
         q = self.encoder.encode([prompt])[0]
         return {label: float((a @ q).max()) for label, a in zip(self.dicts.labels, self._anchors)}
+
+    @property
+    def vocabulary(self):
+        """The known sounds: the dictionaries' classes; a prompt maps onto its nearest class only."""
+        if self._vocabulary is None:
+            from textsep.prompts import Vocabulary
+
+            self._vocabulary = Vocabulary(self.dicts.labels, self.dicts.prompts, self.dicts.meta.get("categories", {}),
+                                          self.encoder)
+        return self._vocabulary
+
+    def understand(self, prompt: str):
+        return self.vocabulary.understand(prompt)
 
     def match(self, prompt: str) -> tuple[str, float]:
         """The class the prompt refers to, and its similarity."""

@@ -22,7 +22,7 @@ import torch
 from textsep import audio as audio_io
 from textsep.chunks import overlap_add, plan_chunks
 from textsep.edits import EditError, Region, clip_regions, gate
-from textsep.errors import Cancelled
+from textsep.errors import Cancelled, ModelError
 from textsep.model.checkpoint import load_checkpoint
 from textsep.model.unet import ModelBundle
 from textsep.spectral import (
@@ -98,6 +98,7 @@ class UNetEstimator:
                              f"{self.model.cfg.text_dim}-d ({enc_meta.get('name', 'its training encoder')})")
         self.encoder = encoder
         self._fb = torch.from_numpy(band_filterbank(self.spec)).to(self.device)
+        self._vocabulary = None
         self.freqs_hz = band_centres(self.spec)
 
     def embed(self, prompts) -> torch.Tensor | None:
@@ -125,6 +126,25 @@ class UNetEstimator:
         bands = (self._fb @ mag).unsqueeze(0).expand(len(prompts), -1, -1)
         emb = self.embed(prompts)
         return self.model(bands, emb).float().cpu()
+
+    @property
+    def vocabulary(self):
+        """The known sounds (textsep.prompts.Vocabulary), routed by this model's own weights."""
+        if self._vocabulary is None:
+            from textsep.prompts import vocabulary_from_meta
+
+            if self.text_agnostic or not self.bundle.meta.get("classes"):
+                raise ModelError(f"{self.name} does not read prompts: it has no known sounds to report")
+            route = None
+            if getattr(self.model, "routes", False):
+                def route(v):
+                    with torch.inference_mode():
+                        return self.model.route(torch.from_numpy(v).to(self.device)).float().cpu().numpy()[0]
+            self._vocabulary = vocabulary_from_meta(self.bundle.meta, self.encoder, route)
+        return self._vocabulary
+
+    def understand(self, prompt: str):
+        return self.vocabulary.understand(prompt)
 
     def predict(self, mono16: np.ndarray, prompt: str) -> Mask:
         values = self.band_masks(mono16, [prompt])[0]
@@ -240,6 +260,24 @@ class Separator:
             x_in += d
 
     # ---- public API ----------------------------------------------------------------------------
+    def understand(self, prompt: str):
+        """What the model takes `prompt` to mean (textsep.prompts.Understanding): the known sounds it maps
+        to with their weights, and whether it is a sound the model knows at all."""
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise EditError("The prompt is empty: describe the sound, e.g. 'dog bark'")
+        fn = getattr(self.estimator, "understand", None)
+        if fn is None:
+            raise ModelError(f"{getattr(self.estimator, 'name', 'this method')} does not report what prompts mean")
+        return fn(prompt)
+
+    @property
+    def vocabulary(self):
+        """The known sounds of the model (textsep.prompts.Vocabulary); ModelError for methods without one."""
+        voc = getattr(self.estimator, "vocabulary", None)
+        if voc is None:
+            raise ModelError(f"{getattr(self.estimator, 'name', 'this method')} has no list of known sounds")
+        return voc
+
     def prepare(self, regions, duration_s: float) -> SeparationReport:
         regions = [r for r in regions if r.enabled]
         if not regions:
