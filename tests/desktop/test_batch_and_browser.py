@@ -50,10 +50,19 @@ def test_batch_dialog_processes_folder_and_reports_corrupt_file(qtbot, tmp_path,
     assert len(dlg.report.skipped) == 3 and (out / "f0.wav").read_bytes() == before
 
 
-def test_batch_dialog_shows_each_files_progress_and_the_failures(qtbot, tmp_path, noise_audio, tiny_separator):
+def test_batch_dialog_shows_each_files_progress_and_the_failures(qtbot, tmp_path, noise_audio, tiny_separator,
+                                                                 monkeypatch):
     """Rows follow textsep.batch's per-file events: pending -> processing (own progress bar) -> final status,
-    with the reason on failed rows, and the failures summed up at the end."""
+    with the reason on failed rows, and the failures summed up at the end.
+
+    The dialog drops progress events that come within PROGRESS_INTERVAL_S of the previous one (a flood of
+    queued signals would stall the GUI); the tiny model can finish a file inside that interval, so the
+    interval is zero here: this test is about what the rows show, not about the throttle.
+    """
     from textsep.separate import Separator
+    from textsep_desktop import batch_dialog
+
+    monkeypatch.setattr(batch_dialog, "PROGRESS_INTERVAL_S", 0.0)
     from textsep_desktop.batch_dialog import C_DETAILS, C_PROGRESS, C_STATUS, PROGRESS_ROLE, BatchDialog
     from textsep_desktop.model_manager import ModelManager
     from textsep_desktop.settings import Settings
@@ -86,7 +95,8 @@ def test_batch_dialog_shows_each_files_progress_and_the_failures(qtbot, tmp_path
     assert [s[1] for s in started] == [0, 1, 2, 3]
     assert all(s[2] == "processing" and s[3] == 0.0 for s in started)
     mid = [s for s in seen if s[0] == "progress" and s[1] == 0]
-    assert mid and all(s[2] == "processing" and 0.0 < s[3] <= 1.0 for s in mid)  # the row's own bar moves
+    assert mid and all(s[2] == "processing" and 0.0 <= s[3] <= 1.0 for s in mid)
+    assert any(s[3] > 0.0 for s in mid)  # the row's own bar moves
     overall = [s[4] for s in seen]
     assert overall == sorted(overall) and overall[-1] == 1000
     statuses = [dlg.table.item(r, C_STATUS).text() for r in range(4)]
