@@ -67,7 +67,7 @@ def test_confusable_pairs_are_drawn_against_each_other(corpus):
 
 
 def _train(root, out, *extra):
-    from textsep import train
+    from textsep.training import cli as train
 
     assert train.main([
         "--corpus", str(root), "--output-dir", str(out), "--bands", "64", "--base", "4", "--seconds", "1.0",
