@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _threads(args, procs_here: int) -> int:
+    """Torch threads per process: --threads, else this machine's cores shared by its processes."""
+    return args.threads or max(1, (os.cpu_count() or 2) // procs_here)
+
+
 def _run_worker(args, argv: list[str]) -> int:
     """This process's part of the run: join the process group (if any), train, leave it."""
     import torch
@@ -90,7 +95,7 @@ def _run_worker(args, argv: list[str]) -> int:
 
     dist = Dist.start(force_cpu=args.cpu)
     try:
-        torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 2) // dist.local_world))
+        torch.set_num_threads(_threads(args, dist.local_world))
         Trainer(args, dist, command="textsep train " + " ".join(argv)).fit()
     finally:
         dist.close()
@@ -111,6 +116,7 @@ def main(argv=None) -> int:
                                  "--nproc_per_node; leave out --procs")
             return _run_worker(args, argv)
         if args.procs > 1:
+            os.environ.setdefault("OMP_NUM_THREADS", str(_threads(args, args.procs)))  # torchrun's default is 1
             return launch_local(args.procs, argv)
         return _run_worker(args, argv)
     except (TextSepError, DatasetError) as exc:
