@@ -109,7 +109,8 @@ def _rows(path):
 
 def test_evaluate_end_to_end(corpus, tmp_path, tiny_checkpoint, tiny_agnostic_checkpoint, monkeypatch,
                              capsys):
-    from textsep import evaluate, paths
+    from textsep import paths
+    from textsep.evaluation import cli as evaluate
 
     monkeypatch.delenv("TEXTSEP_CLAP_WEIGHTS", raising=False)
     real_find = paths.find_asset
@@ -164,7 +165,7 @@ def test_evaluate_end_to_end(corpus, tmp_path, tiny_checkpoint, tiny_agnostic_ch
 
 
 def test_evaluate_cli_errors(tmp_path, capsys):
-    from textsep import evaluate
+    from textsep.evaluation import cli as evaluate
 
     assert evaluate.main(["--cases", str(tmp_path / "missing.csv")]) == 2
     assert "not found" in capsys.readouterr().err
@@ -179,7 +180,7 @@ def test_evaluate_cli_errors(tmp_path, capsys):
 
 def test_evaluate_cases_api_on_an_external_stereo_case(tmp_path, tiny_separator):
     """A hand-made 22.05 kHz stereo case: the oracle finds the resampled spans, gates hold exactly."""
-    from textsep.evaluate import evaluate_cases, method_means
+    from textsep.evaluation import evaluate_cases, method_means
 
     sr = 22050
     n = 5 * sr
@@ -210,7 +211,7 @@ def test_evaluate_cases_api_on_an_external_stereo_case(tmp_path, tiny_separator)
 def test_oracle_finds_a_span_that_starts_in_digital_silence():
     """A 16 kHz mix with long exact-zero stretches (a gated speech interferer): the span the Separator
     hands the oracle starts with a zero that occurs thousands of times; it must still be located."""
-    from textsep.evaluate import OracleIRM
+    from textsep.evaluation.oracle import OracleIRM
 
     sr = 16000
     rng = np.random.default_rng(1)

@@ -46,7 +46,7 @@ def known_corpus(shipped):
 @pytest.fixture(scope="module")
 def rows(shipped, tmp_path_factory):
     from textsep.data.cases import make_cases
-    from textsep.evaluate import evaluate_cases
+    from textsep.evaluation import evaluate_cases
 
     cases = make_cases(known_corpus(shipped), tmp_path_factory.mktemp("cases"), n=80, seed=0)
     return evaluate_cases({"textsep": shipped}, cases, no_gate_of=None, oracle=False, clap=False, with_sdr=False)
@@ -88,7 +88,7 @@ def test_female_and_male_speech_are_told_apart(shipped, tmp_path):
     Measured on 40 such cases (seed 5): right prompt +4.6 keep / +2.9 remove, the other voice -9.8 dB.
     """
     from textsep.data.cases import make_cases
-    from textsep.evaluate import evaluate_cases
+    from textsep.evaluation import evaluate_cases
 
     cases = make_cases(known_corpus(shipped), tmp_path / "speech", n=20, seed=5, gender_pairs=20)
     assert {c.label for c in cases} == {"female_speech", "male_speech"}

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -67,7 +71,7 @@ def test_confusable_pairs_are_drawn_against_each_other(corpus):
 
 
 def _train(root, out, *extra):
-    from textsep import train
+    from textsep.training import cli as train
 
     assert train.main([
         "--corpus", str(root), "--output-dir", str(out), "--bands", "64", "--base", "4", "--seconds", "1.0",
@@ -125,3 +129,24 @@ def test_a_separation_before_training_does_not_break_its_backward_pass(corpus_ro
     x = np.random.default_rng(0).standard_normal((1, 16000)).astype(np.float32) * 0.1
     tiny_separator.separate(x, 16000, [Region(0.2, 0.8, "dog bark")])
     _train(corpus_root, tmp_path / "run", "--epochs", "1")
+
+
+def test_torchrun_runs_two_processes_and_rank_0_alone_writes(corpus_root, tmp_path):
+    """`torchrun --standalone --nproc_per_node=2 -m textsep train ...`: two gloo workers, one checkpoint set."""
+    from textsep.model.checkpoint import load_checkpoint
+
+    out = tmp_path / "run"
+    repo = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")])),
+               OMP_NUM_THREADS="1")
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", "textsep",
+           "train", "--corpus", str(corpus_root), "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "2",
+           "--val-examples", "4", "--bands", "64", "--base", "4", "--seconds", "1.0", "--threads", "1", "--cpu",
+           "--quiet", "--output-dir", str(out)]
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
+    assert res.stdout.count("epoch 1:") == 1 and res.stdout.count("done: ") == 1, res.stdout  # rank 0 only
+    assert sorted(p.name for p in out.iterdir()) == ["textsep_unet_best.pth", "textsep_unet_final.pth",
+                                                      "textsep_unet_history.json", "textsep_unet_last.pth"]
+    assert len(json.loads((out / "textsep_unet_history.json").read_text())) == 1
+    assert load_checkpoint(out / "textsep_unet_final.pth").meta["training"]["batch_size"] == 4  # 2 procs x 2

@@ -107,7 +107,7 @@ def _dispatch(module: str, argv: list[str], prog: str) -> int:
     return EXIT_OK if rc is None else int(rc)
 
 
-DISPATCHED = {"train": "train", "evaluate": "evaluate", "fit-nmf": "nmf"}
+DISPATCHED = {"train": "training.cli", "evaluate": "evaluation.cli", "fit-nmf": "nmf"}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,11 +1,14 @@
 """Separation metrics, and window-aware helpers for region edits.
 
-* `si_sdr` -- scale-invariant SDR (Le Roux et al., "SDR - half-baked or well done?", ICASSP 2019):
-  with zero-mean reference s and estimate y, the estimate is split into its projection on s,
-  t = (<y, s> / <s, s>) s, and the rest e = y - t;  SI-SDR = 10 log10(|t|^2 / |e|^2).
-  Scaling either signal by any non-zero factor leaves it unchanged. Values are clamped to
-  +-CLAMP_DB (a perfect estimate gives +CLAMP_DB instead of +inf; a silent estimate -CLAMP_DB);
-  a silent reference makes the metric undefined: NaN.
+* `si_sdr_batch` -- scale-invariant SDR (Le Roux et al., "SDR - half-baked or well done?", ICASSP 2019),
+  the one implementation: with zero-mean reference s and estimate y, the estimate is split into its
+  projection on s, t = (<y, s> / <s, s>) s, and the rest e = y - t;  SI-SDR = 10 log10(|t|^2 / |e|^2).
+  Batched along the last axis of numpy arrays or torch tensors (differentiable for tensors); training uses
+  it on tensors with a small `eps` so silent examples stay finite.
+* `si_sdr` -- the evaluation score built on it: [n] or [C, n] numpy audio, float64, eps 0. Scaling either
+  signal by any non-zero factor leaves it unchanged. Values are clamped to +-CLAMP_DB (a perfect estimate
+  gives +CLAMP_DB instead of +inf; a silent estimate -CLAMP_DB); a silent reference makes the metric
+  undefined: NaN.
 * `sdr` -- BSS Eval SDR from fast_bss_eval (maintained, fast re-implementation of bss_eval v4):
   the distortion filter has 512 taps, so the estimate may be a short filtered version of the reference.
   Same clamp and NaN conventions.
@@ -45,31 +48,50 @@ def _pair(reference, estimate) -> tuple[np.ndarray, np.ndarray]:
     return r, e
 
 
+def _is_numpy(x) -> bool:
+    return isinstance(x, (np.ndarray, np.generic))
+
+
+def _dot(a, b):
+    """Inner products along the last axis. numpy: through matmul (BLAS), whose values equal np.dot's
+    exactly; torch: an elementwise product summed (what training always computed)."""
+    if _is_numpy(a):
+        return (a[..., None, :] @ b[..., :, None])[..., 0, 0]
+    return (a * b).sum(-1)
+
+
+def _centred(x):
+    return x - (x.mean(-1, keepdims=True) if _is_numpy(x) else x.mean(-1, keepdim=True))
+
+
+def si_sdr_batch(reference, estimate, *, eps: float = 1e-8, zero_mean: bool = True):
+    """SI-SDR in dB of `estimate` against `reference` along the last axis, for every leading index.
+
+    Works on numpy arrays and on torch tensors alike (differentiable, any device): numpy in, numpy out;
+    tensor in, tensor out. `eps` regularises the projection and the ratio, 10 log10(|t|^2 / (|e|^2 + eps)
+    + eps), so training's silent or perfect examples stay finite; with eps=0 it is the exact definition
+    (+inf for a perfect estimate, NaN for a silent reference: `si_sdr` turns those into its conventions).
+    """
+    s = _centred(reference) if zero_mean else reference
+    y = _centred(estimate) if zero_mean else estimate
+    with np.errstate(divide="ignore", invalid="ignore"):  # eps=0 on numpy: inf/NaN are handled by callers
+        a = _dot(y, s) / (_dot(s, s) + eps)
+        t = a[..., None] * s
+        e = y - t
+        ratio = _dot(t, t) / (_dot(e, e) + eps) + eps
+        return 10 * (np.log10(ratio) if _is_numpy(ratio) else ratio.log10())
+
+
 def si_sdr(reference, estimate, *, zero_mean: bool = True, clamp_db: float = CLAMP_DB) -> float:
     """Scale-invariant SDR in dB of `estimate` against `reference` ([n] or [C, n]); see module docstring."""
     r, e = _pair(reference, estimate)
-    vals = []
-    for s, y in zip(r, e):
-        if zero_mean:
-            s, y = s - s.mean(), y - y.mean()
-        ss = float(np.dot(s, s))
-        if ss == 0.0 or not math.isfinite(ss):
-            vals.append(math.nan)
-            continue
-        if float(np.dot(y, y)) == 0.0:
-            vals.append(-clamp_db)
-            continue
-        t = (np.dot(y, s) / ss) * s
-        res = y - t
-        num, den = float(np.dot(t, t)), float(np.dot(res, res))
-        if den == 0.0:
-            v = clamp_db
-        elif num == 0.0:
-            v = -clamp_db
-        else:
-            v = 10.0 * math.log10(num / den)
-        vals.append(float(np.clip(v, -clamp_db, clamp_db)))
-    return _mean(vals)
+    if zero_mean:
+        r, e = _centred(r), _centred(e)
+    ss, yy = _dot(r, r), _dot(e, e)
+    vals = si_sdr_batch(r, e, eps=0.0, zero_mean=False)
+    vals = np.where(yy == 0.0, -clamp_db, vals)  # silent estimate
+    vals = np.where((ss == 0.0) | ~np.isfinite(ss), math.nan, vals)  # silent reference: undefined
+    return _mean([float(np.clip(v, -clamp_db, clamp_db)) for v in vals])
 
 
 def sdr(reference, estimate, *, filter_length: int = SDR_FILTER_LENGTH, clamp_db: float = CLAMP_DB) -> float:

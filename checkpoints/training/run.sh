@@ -9,7 +9,8 @@
 #           pit female against male speech. The shipped textsep_unet.pth is its epoch 18
 #           (textsep_unet_pairs_epoch18.pth), chosen on generated validation cases.
 #   baseline (run.sh baseline): the text-agnostic twin, same data, 90 CPU-min.
-# Needs the labelled corpus (default ../shared/corpus).
+# Needs the labelled corpus (default ../shared/corpus). --procs 2 is torchrun --standalone --nproc_per_node 2
+# (two 1-thread gloo processes; see "Training on more machines" in README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CORPUS=${CORPUS:-../shared/corpus}

@@ -1,0 +1,297 @@
+"""The Trainer: build the model and optimiser, resume or warm-start, run epochs, validate, checkpoint.
+
+One instance per process. Every process draws its own mixtures (seeded by (seed, rank, epoch), so a
+resumed run reproduces the same data) and averages gradients with the others (`Dist`); rank 0 alone
+validates, logs and writes checkpoints and the history. Checkpoint files and their metadata are those of
+`textsep.model.checkpoint` ({name}_best/_epochN/_last/_final.pth, {name}_history.json); `_last.pth` also
+holds the optimiser, scheduler, epoch and CPU-minute counters that `--resume` continues from.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from textsep.atomic import write_text
+from textsep.data.corpus import Corpus, load_corpus
+from textsep.data.mixtures import ClipBank, MixConfig, MixtureSampler
+from textsep.errors import InputError
+from textsep.model.checkpoint import read_checkpoint, save_checkpoint
+from textsep.model.unet import ModelConfig, TextConditionedUNet, count_parameters
+from textsep.spectral import SpecConfig
+from textsep.training.distributed import Dist
+from textsep.training.objective import Frontend, Validator, loss_fn
+
+# the training options recorded in every checkpoint's meta["training"], as in earlier runs
+RECORDED = ("seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs", "p_pair", "snr_db",
+            "interferers", "class_weighting", "by_group", "weight_decay", "loss", "bf16")
+
+
+def load_dataset(args) -> Corpus:
+    if args.corpus:
+        return load_corpus(args.corpus)
+    if args.esc50_path:
+        from textsep.data.esc50 import load_esc50
+
+        return load_esc50(args.esc50_path, train_folds=args.train_folds, val_folds=args.val_folds)
+    raise InputError("give --corpus or --esc50-path")
+
+
+def prompt_table(corpus: Corpus, labels: list[str]):
+    """Embeddings of every paraphrase, and per-class anchors from the training paraphrases only."""
+    from textsep.text import get_encoder
+
+    enc = get_encoder()
+    all_prompts = sorted({p for lab in labels for p in corpus.prompts[lab]})
+    vecs = dict(zip(all_prompts, enc.encode(all_prompts)))
+    anchors = np.stack([np.mean([vecs[p] for p in corpus.train_prompts(lab)], axis=0) for lab in labels])
+    return vecs, torch.from_numpy(anchors), enc
+
+
+def warm_start(model, blob: dict, labels: list[str]) -> str:
+    """Load another checkpoint's weights into `model`, which may know a different set of classes.
+
+    Tensors of the same name and shape are copied; the per-class table is copied row by row for the
+    classes both know (by name), so a model trained on fewer classes starts a larger one. Anchors are
+    not copied: they are the new class list's own prompt embeddings.
+    """
+    src = blob["state_dict"]
+    old = list(blob.get("meta", {}).get("classes", []))
+    own = model.state_dict()
+    copied, rows = 0, 0
+    for key, value in src.items():
+        if key == "anchors" or key not in own:
+            continue
+        if key == "class_table" and value.shape != own[key].shape and old:
+            for k, lab in enumerate(labels):
+                if lab in old and value.shape[1] == own[key].shape[1]:
+                    own[key][k] = value[old.index(lab)]
+                    rows += 1
+            continue
+        if value.shape == own[key].shape:
+            own[key] = value
+            copied += 1
+    model.load_state_dict(own)
+    return f"warm start: {copied} of {len(own)} tensors copied, {rows} of {len(labels)} class rows carried by name"
+
+
+def mix_config(args) -> MixConfig:
+    """The training mixtures' recipe from the data options."""
+    return MixConfig(seconds=args.seconds, p_speed=args.speed_aug, p_eq=args.eq_aug, p_event=args.p_event,
+                     p_fill=args.p_fill, pairs=tuple(map(tuple, args.pair)), p_pair=args.p_pair,
+                     snr_db=tuple(args.snr), interferers=tuple(args.interferers) if args.interferers else None,
+                     class_weighting=args.class_weighting, by_group=args.by_group)
+
+
+def epoch_seed(seed: int, rank: int, epoch: int) -> int:
+    return int(np.random.SeedSequence([seed, rank, epoch]).generate_state(1)[0])
+
+
+def _cpu(obj):
+    """A state dict with every tensor on the CPU (checkpoints load anywhere)."""
+    if isinstance(obj, torch.Tensor):
+        return obj.cpu()
+    if isinstance(obj, dict):
+        return {k: _cpu(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_cpu(v) for v in obj]
+    return obj
+
+
+class Trainer:
+    """One process's share of a training run (see the module docstring); `fit()` runs it to the end."""
+
+    def __init__(self, args, dist: Dist, command: str = "textsep train"):
+        self.args, self.dist = args, dist
+        self.out = Path(args.output_dir)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.name = args.name or ("textsep_unet_agnostic" if args.baseline else "textsep_unet")
+        self.amp = args.bf16 or dist.device.type == "cuda"  # bf16 autocast: always on a GPU, --bf16 on the CPU
+        torch.manual_seed(args.seed)
+        self.corpus = load_dataset(args)
+        self.labels = sorted({c.label for c in self.corpus.split("train")})
+        self.vecs, anchors, self.enc = prompt_table(self.corpus, self.labels)
+        self.spec = SpecConfig(n_bands=args.bands)
+        self.model = self.build_model(anchors).to(dist.device)
+        self.opt, self.sched = self.build_optimizer()
+        self.history: list[dict] = []
+        self.start_epoch, self.cpu_offset, self.wall_offset, self.best = 0, 0.0, 0.0, -math.inf
+        self.restore()
+        self.fe = Frontend(self.spec, dist.device)
+        self.mix = mix_config(args)
+        self.bank = ClipBank(self.corpus.split("train"), self.labels)
+        # validation mixtures never change with the training distribution, so curves stay comparable
+        self.validator = Validator(self.corpus, self.labels, self.vecs, self.fe, MixConfig(seconds=args.seconds),
+                                   args.val_examples) if dist.is_main else None
+        self.meta_base = self.base_meta(command)
+        self.cpu0, self.wall0 = time.process_time(), time.time()
+
+    def log(self, *parts) -> None:
+        if self.dist.is_main:
+            print(*parts, flush=True)
+
+    # ---- setup ------------------------------------------------------------------------------------
+    def build_model(self, anchors: torch.Tensor) -> TextConditionedUNet:
+        a = self.args
+        cfg = ModelConfig(n_bands=a.bands, base=a.base, text_dim=self.enc.dim, film=tuple(a.film),
+                          routing=not a.no_routing, n_classes=0 if a.no_routing or a.baseline else len(self.labels),
+                          text_agnostic=a.baseline, patch=tuple(a.patch))
+        model = TextConditionedUNet(cfg)
+        if model.routes:
+            model.set_anchors(anchors)
+        return model
+
+    def build_optimizer(self):
+        a, params = self.args, self.model.parameters()
+        opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=a.weight_decay) if a.weight_decay > 0 \
+            else torch.optim.Adam(params, lr=a.lr)
+        return opt, torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=0.5, patience=5)
+
+    def restore(self) -> None:
+        """Continue from a {name}_last.pth (--resume), or start from another run's weights (--init-from)."""
+        resume = self.args.resume
+        if resume == "auto":
+            resume = self.out / f"{self.name}_last.pth"
+        if resume and Path(resume).is_file():
+            blob = read_checkpoint(resume)
+            self.model.load_state_dict(blob["state_dict"])
+            ts = blob.get("train_state", {})
+            if ts:
+                self.opt.load_state_dict(ts["optimizer"])
+                self.sched.load_state_dict(ts["scheduler"])
+                self.start_epoch = int(ts["epoch"])
+                self.cpu_offset, self.wall_offset = float(ts["cpu_minutes"]), float(ts["wall_minutes"])
+                self.best = float(ts.get("best", -math.inf))
+            self.history = json.loads(blob["meta"].get("history_json", "[]"))
+            self.log(f"resumed from {resume} at epoch {self.start_epoch} ({self.cpu_offset:.1f} CPU-min so far)")
+        elif self.args.resume and self.args.resume != "auto":
+            raise InputError(f"resume file not found: {resume}")
+        elif self.args.init_from:
+            self.log(warm_start(self.model, read_checkpoint(self.args.init_from), self.labels))
+
+    def base_meta(self, command: str) -> dict:
+        a = self.args
+        values = {"seconds": a.seconds, "batch_size": a.batch_size * self.dist.world, "p_event": a.p_event,
+                  "p_fill": a.p_fill, "speed_aug": a.speed_aug, "eq_aug": a.eq_aug, "pairs": a.pair,
+                  "p_pair": a.p_pair, "snr_db": a.snr, "interferers": a.interferers,
+                  "class_weighting": a.class_weighting, "by_group": a.by_group, "weight_decay": a.weight_decay,
+                  "loss": a.loss, "bf16": self.amp}
+        return {"encoder": {"name": self.enc.name, "dim": self.enc.dim}, "classes": self.labels,
+                "prompts": {lab: self.corpus.prompts[lab] for lab in self.labels},
+                "training": {"command": command, **{k: values[k] for k in RECORDED}}}
+
+    # ---- running ----------------------------------------------------------------------------------
+    def fit(self) -> None:
+        a = self.args
+        self.log(f"{self.name}: {count_parameters(self.model) / 1e6:.2f} M params, {len(self.labels)} classes, "
+                 f"{len(self.bank.labels)} with training clips, {self.dist.world} proc x "
+                 f"{torch.get_num_threads()} thread(s) on {self.dist.device}")
+        self.model.train()
+        if a.bf16:
+            self.model = self.model.to(memory_format=torch.channels_last)
+        start = self.start_epoch
+        if a.max_cpu_minutes is not None and self.cpu_offset >= a.max_cpu_minutes:
+            self.log(f"CPU budget of {a.max_cpu_minutes} min already spent ({self.cpu_offset:.1f}); nothing to do")
+            start = a.epochs
+        for epoch in range(start, a.epochs):
+            train_loss = self.train_epoch(epoch)
+            cpu_min = self.end_epoch(epoch, train_loss)
+            if a.max_cpu_minutes is not None and cpu_min >= a.max_cpu_minutes:
+                break
+        self.save_final()
+
+    def _steps(self, epoch: int):
+        a = self.args
+        try:
+            from tqdm import tqdm
+        except ImportError:  # pragma: no cover
+            return range(a.steps_per_epoch)
+        return tqdm(range(a.steps_per_epoch), desc=f"epoch {epoch + 1}/{a.epochs}", leave=False,
+                    disable=not self.dist.is_main or a.quiet, file=sys.stderr)
+
+    def train_epoch(self, epoch: int) -> float:
+        """One epoch of this process's mixtures; the training loss averaged over all processes."""
+        sampler = MixtureSampler(self.bank, self.corpus, self.mix, seed=epoch_seed(self.args.seed, self.dist.rank,
+                                                                                  epoch))
+        bar = self._steps(epoch)
+        run_loss = 0.0
+        for step in bar:
+            run_loss += self.train_step(sampler)
+            if hasattr(bar, "set_postfix"):
+                bar.set_postfix(loss=f"{run_loss / (step + 1):.4f}")
+        train_loss = run_loss / self.args.steps_per_epoch
+        if self.dist.world > 1:
+            train_loss = self.dist.sum(train_loss, torch.float32) / self.dist.world
+        return train_loss
+
+    def train_step(self, sampler: MixtureSampler) -> float:
+        a, fe = self.args, self.fe
+        t, i, _, prompts = sampler.batch(a.batch_size)
+        X, T, I, bands = fe.analyse(t, i)
+        emb = None if a.baseline else torch.from_numpy(np.stack([self.vecs[p] for p in prompts])).to(fe.device)
+        with torch.autocast(fe.device.type, dtype=torch.bfloat16, enabled=self.amp):
+            Mb = self.model(bands, emb)
+        M = fe.linear_mask(Mb.float())
+        loss = loss_fn(a.loss, M, X, T, I, fe, self.mix.length)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.dist.average_gradients(self.model)
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 5.0)
+        self.opt.step()
+        return float(loss.detach())
+
+    def cpu_minutes(self) -> float:
+        """CPU minutes of the whole run so far, summed over all processes (a collective: every rank calls it)."""
+        return self.cpu_offset + self.dist.sum(time.process_time() - self.cpu0) / 60
+
+    def end_epoch(self, epoch: int, train_loss: float) -> float:
+        """Validate (rank 0), step the LR scheduler on rank 0's validation loss everywhere, checkpoint."""
+        cpu_min = self.cpu_minutes()
+        rec = None
+        if self.dist.is_main:
+            v = self.validator.run(self.model, self.args.loss, autocast=self.amp)
+            rec = {"epoch": epoch + 1, "step": (epoch + 1) * self.args.steps_per_epoch, "train_loss": train_loss,
+                   **v, "lr": self.opt.param_groups[0]["lr"], "cpu_minutes": cpu_min,
+                   "wall_minutes": self.wall_offset + (time.time() - self.wall0) / 60}
+            self.history.append(rec)
+            self.log(f"epoch {epoch + 1}: train {train_loss:.4f} val {v['val_loss']:.4f} "
+                     f"keep {v['val_sisdri_keep']:+.2f} dB remove {v['val_sisdri_remove']:+.2f} dB "
+                     f"lr {rec['lr']:.2g} cpu {cpu_min:.1f} min")
+        self.sched.step(self.dist.from_main(rec["val_loss"] if rec else 0.0))
+        if rec is not None:
+            self.save_epoch(epoch, rec)
+        return cpu_min
+
+    # ---- checkpoints (rank 0) ---------------------------------------------------------------------
+    def _meta(self, rec: dict, **training) -> dict:
+        meta = dict(self.meta_base, metrics={k: rec[k] for k in rec if k.startswith("val_")},
+                    history_json=json.dumps(self.history))
+        meta["training"] = dict(self.meta_base["training"], epochs=rec["epoch"], steps=rec["step"], **training)
+        return meta
+
+    def save_epoch(self, epoch: int, rec: dict) -> None:
+        """{name}_best (when the mean validation SI-SDRi improved), _epochN (every --save-every), _last, history."""
+        meta = self._meta(rec, cpu_minutes=round(rec["cpu_minutes"], 2), wall_minutes=round(rec["wall_minutes"], 2))
+        score = 0.5 * (rec["val_sisdri_keep"] + rec["val_sisdri_remove"])
+        if score > self.best:
+            self.best = score
+            save_checkpoint(self.out / f"{self.name}_best.pth", self.model, self.spec, meta)
+        if self.args.save_every and (epoch + 1) % self.args.save_every == 0:
+            save_checkpoint(self.out / f"{self.name}_epoch{epoch + 1}.pth", self.model, self.spec, meta)
+        train_state = {"optimizer": _cpu(self.opt.state_dict()), "scheduler": self.sched.state_dict(),
+                       "epoch": epoch + 1, "cpu_minutes": rec["cpu_minutes"], "wall_minutes": rec["wall_minutes"],
+                       "best": self.best}
+        save_checkpoint(self.out / f"{self.name}_last.pth", self.model, self.spec, meta, train_state)
+        write_text(self.out / f"{self.name}_history.json", json.dumps(self.history, indent=1))
+
+    def save_final(self) -> None:
+        if self.dist.is_main and self.history:
+            rec = self.history[-1]
+            meta = self._meta(rec, cpu_minutes=round(rec["cpu_minutes"], 2))
+            save_checkpoint(self.out / f"{self.name}_final.pth", self.model, self.spec, meta)
+            self.log(f"done: {self.out / (self.name + '_final.pth')}")
