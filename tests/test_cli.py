@@ -221,14 +221,14 @@ def test_nmf_method(run, wav, tmp_path):
 
 def test_dispatch_to_train_and_evaluate(run, monkeypatch):
     seen = {}
-    fake = types.ModuleType("textsep.train")
+    fake = types.ModuleType("textsep.training.cli")
     fake.main = lambda argv: seen.setdefault("argv", argv) and 7
-    monkeypatch.setitem(sys.modules, "textsep.train", fake)
+    monkeypatch.setitem(sys.modules, "textsep.training.cli", fake)
     code, _, _ = run("train", "--epochs", "1", "--help-me")
     assert code == 7 and seen["argv"] == ["--epochs", "1", "--help-me"]
-    monkeypatch.setitem(sys.modules, "textsep.evaluate", None)  # as if the module were absent
+    monkeypatch.setitem(sys.modules, "textsep.evaluation.cli", None)  # as if the module were absent
     code, _, err = run("evaluate", "--cases", "x.csv")
-    assert code == 5 and "no working textsep.evaluate module" in err
+    assert code == 5 and "no working textsep.evaluation.cli module" in err
 
 
 def test_help_is_fast_and_imports_no_torch():
