@@ -119,6 +119,32 @@ def test_init_from_starts_from_weights_with_a_fresh_run(corpus_root, tmp_path):
     assert torch.equal(src[conv], got[conv])  # lr 0: the weights are exactly the ones it started from
 
 
+def test_warm_start_and_hold_out_carry_class_rows_by_name(corpus_root, tmp_path):
+    """--hold-out leaves classes out of training; --init-from into a model with other classes carries each
+    class's row of the routing table by name (how model v2 starts from v1 with more classes)."""
+    from textsep.model.checkpoint import load_checkpoint, read_checkpoint
+
+    _train(corpus_root, tmp_path / "a", "--epochs", "1", "--hold-out", "rain", "wind")
+    small = read_checkpoint(tmp_path / "a" / "textsep_unet_final.pth")
+    assert small["meta"]["classes"] == ["dog", "female_speech", "male_speech"]
+    assert small["meta"]["training"]["hold_out"] == ["rain", "wind"]
+    _train(corpus_root, tmp_path / "b", "--epochs", "1", "--lr", "0", "--init-from",
+           str(tmp_path / "a" / "textsep_unet_final.pth"))
+    big = load_checkpoint(tmp_path / "b" / "textsep_unet_final.pth")
+    assert big.meta["classes"] == ["dog", "female_speech", "male_speech", "rain", "wind"]
+    assert big.meta["categories"].keys() == set(big.meta["classes"])
+    table = big.model.state_dict()["class_table"]
+    for k, lab in enumerate(["dog", "female_speech", "male_speech"]):
+        assert torch.equal(table[k], small["state_dict"]["class_table"][k]), lab
+
+
+def test_hold_out_of_an_unknown_class_is_an_input_error(corpus_root, tmp_path, capsys):
+    from textsep.training import cli as train
+
+    assert train.main(["--corpus", str(corpus_root), "--output-dir", str(tmp_path), "--hold-out", "unicorn"]) == 2
+    assert "--hold-out names classes the corpus lacks: unicorn" in capsys.readouterr().err
+
+
 def test_a_separation_before_training_does_not_break_its_backward_pass(corpus_root, tmp_path, tiny_separator):
     """The STFT window cache is shared: one first made under inference_mode must still serve autograd."""
     import textsep.spectral as spectral

@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="interferer count drawn uniformly (default: 1, or 2 with probability 0.3)")
     d.add_argument("--class-weighting", choices=("balanced", "sqrt"), default="balanced",
                    help="target classes equally often, or in proportion to sqrt(training seconds)")
+    d.add_argument("--hold-out", nargs="+", default=[], metavar="LABEL",
+                   help="classes left out of training and validation (to measure never-heard sounds)")
     d.add_argument("--by-group", action="store_true",
                    help="draw a recording/speaker first, then one of its clips")
     d.add_argument("--eq-aug", type=float, default=0.0, help="probability of a random smooth EQ per source")

@@ -29,7 +29,7 @@ from textsep.training.objective import Frontend, Validator, loss_fn
 
 # the training options recorded in every checkpoint's meta["training"], as in earlier runs
 RECORDED = ("seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs", "p_pair", "snr_db",
-            "interferers", "class_weighting", "by_group", "weight_decay", "loss", "bf16")
+            "interferers", "class_weighting", "by_group", "hold_out", "weight_decay", "loss", "bf16")
 
 
 def load_dataset(args) -> Corpus:
@@ -114,7 +114,13 @@ class Trainer:
         self.amp = args.bf16 or dist.device.type == "cuda"  # bf16 autocast: always on a GPU, --bf16 on the CPU
         torch.manual_seed(args.seed)
         self.corpus = load_dataset(args)
-        self.labels = sorted({c.label for c in self.corpus.split("train")})
+        held = set(getattr(args, "hold_out", None) or [])
+        unknown = held - set(self.corpus.labels)
+        if unknown:
+            raise InputError(f"--hold-out names classes the corpus lacks: {', '.join(sorted(unknown))}")
+        # held-out classes are never heard in training (as targets or interferers) nor validated: they
+        # measure how the model treats sounds it was never taught
+        self.labels = sorted({c.label for c in self.corpus.split("train")} - held)
         self.vecs, anchors, self.enc = prompt_table(self.corpus, self.labels)
         self.spec = SpecConfig(n_bands=args.bands)
         self.model = self.build_model(anchors).to(dist.device)
@@ -179,10 +185,12 @@ class Trainer:
         values = {"seconds": a.seconds, "batch_size": a.batch_size * self.dist.world, "p_event": a.p_event,
                   "p_fill": a.p_fill, "speed_aug": a.speed_aug, "eq_aug": a.eq_aug, "pairs": a.pair,
                   "p_pair": a.p_pair, "snr_db": a.snr, "interferers": a.interferers,
-                  "class_weighting": a.class_weighting, "by_group": a.by_group, "weight_decay": a.weight_decay,
+                  "class_weighting": a.class_weighting, "by_group": a.by_group, "hold_out": a.hold_out,
+                  "weight_decay": a.weight_decay,
                   "loss": a.loss, "bf16": self.amp}
         return {"encoder": {"name": self.enc.name, "dim": self.enc.dim}, "classes": self.labels,
                 "prompts": {lab: self.corpus.prompts[lab] for lab in self.labels},
+                "categories": {lab: self.corpus.categories.get(lab, "") for lab in self.labels},
                 "training": {"command": command, **{k: values[k] for k in RECORDED}}}
 
     # ---- running ----------------------------------------------------------------------------------
