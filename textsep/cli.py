@@ -73,6 +73,8 @@ def _add_edit_options(p: argparse.ArgumentParser) -> None:
                    help="fade inside each window edge, ms (default 20)")
     g.add_argument("--depth-db", "--depth_db", dest="depth_db", type=float, default=None,
                    help="how far the edit may turn sound down, dB (default 20; up to 120 for the full mask)")
+    g.add_argument("--freq-range", "--freq_range", dest="freq_range", nargs=2, type=float, metavar=("LOW", "HIGH"),
+                   help="apply the edit only between LOW and HIGH Hz (smooth band edges); default: all frequencies")
     g.add_argument("--edits", help="edit spec JSON (regions with their own prompts/modes); replaces the options "
                                    "above")
     m = p.add_argument_group("model")

@@ -26,7 +26,8 @@ def edit_source(a):
     if a.edits:
         clash = [name for name, v in (("--prompt-text", a.prompt), ("--time-windows", a.windows),
                                       ("--mode", a.mode), ("--fade-ms", a.fade_ms),
-                                      ("--depth-db", a.depth_db)) if v is not None]
+                                      ("--depth-db", a.depth_db), ("--freq-range", a.freq_range))
+                 if v is not None]
         if clash:
             raise InputError(f"--edits carries its own regions; do not combine it with {', '.join(clash)}")
         spec = EditSpec.load(a.edits)
@@ -38,9 +39,10 @@ def edit_source(a):
     mode = (a.mode or "keep").strip().lower()
     fade = DEFAULT_FADE_MS if a.fade_ms is None else a.fade_ms
     depth = DEFAULT_DEPTH_DB if a.depth_db is None else a.depth_db
+    low, high = a.freq_range if a.freq_range else (None, None)
     if a.windows is None:
-        return WholeFile(a.prompt, mode, fade, depth)
-    return regions_from_windows(a.prompt, mode, a.windows, fade, depth)
+        return WholeFile(a.prompt, mode, fade, depth, low, high)
+    return regions_from_windows(a.prompt, mode, a.windows, fade, depth, (low, high))
 
 
 def device_option(a) -> str:

@@ -47,8 +47,24 @@ class Region:
     fade_ms: float = DEFAULT_FADE_MS
     enabled: bool = True
     depth_db: float = DEFAULT_DEPTH_DB
+    # Optional frequency band (Hz): the edit applies only between low_hz and high_hz (None: from 0 / up to
+    # the Nyquist frequency); both None is the full band, as before.
+    low_hz: float | None = None
+    high_hz: float | None = None
 
     def __post_init__(self):
+        for name in ("low_hz", "high_hz"):
+            v = getattr(self, name)
+            if v is not None and (not isinstance(v, numbers.Real) or isinstance(v, (bool, np.bool_))
+                                  or not math.isfinite(v)):
+                raise EditError(f"{name} must be a finite number of Hz or absent, got {v!r}")
+            if v is not None:
+                object.__setattr__(self, name, float(v))
+        if self.low_hz is not None and self.low_hz < 0:
+            raise EditError(f"low_hz {self.low_hz:g} Hz is negative")
+        if self.high_hz is not None and self.high_hz <= (self.low_hz or 0.0):
+            raise EditError(f"Frequency band {self.low_hz or 0:g}-{self.high_hz:g} Hz is empty or inverted "
+                            "(low must be < high)")
         for name in ("start_s", "end_s", "fade_ms", "depth_db"):
             v = getattr(self, name)
             if not isinstance(v, numbers.Real) or isinstance(v, (bool, np.bool_)) or not math.isfinite(v):
@@ -85,14 +101,25 @@ class Region:
         """Sample indices [a, b) covered at sample rate sr."""
         return int(round(self.start_s * sr)), int(round(self.end_s * sr))
 
+    @property
+    def band(self) -> tuple[float, float | None] | None:
+        """(low_hz, high_hz or None) when the region has a frequency band, else None (full band)."""
+        if self.low_hz is None and self.high_hz is None:
+            return None
+        return (self.low_hz or 0.0, self.high_hz)
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        for name in ("low_hz", "high_hz"):  # absent = full band: edit specs without bands stay as they were
+            if d[name] is None:
+                del d[name]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> Region:
         if not isinstance(d, dict):
             raise EditError(f"A region must be an object, got {type(d).__name__}")
-        known = {"start_s", "end_s", "prompt", "mode", "fade_ms", "enabled", "depth_db"}
+        known = {"start_s", "end_s", "prompt", "mode", "fade_ms", "enabled", "depth_db", "low_hz", "high_hz"}
         unknown = set(d) - known
         if unknown:
             raise EditError(f"Unknown region field(s): {', '.join(sorted(unknown))}")
@@ -203,8 +230,9 @@ class EditSpec:
 
 
 def regions_from_windows(prompt: str, mode: str, windows, fade_ms: float = DEFAULT_FADE_MS,
-                         depth_db: float = DEFAULT_DEPTH_DB) -> list[Region]:
-    """Regions from the CLI's flat window list [s0, e0, s1, e1, ...] (all with one prompt and mode)."""
+                         depth_db: float = DEFAULT_DEPTH_DB, band=None) -> list[Region]:
+    """Regions from the CLI's flat window list [s0, e0, s1, e1, ...] (all with one prompt, mode and
+    optional frequency band (low_hz, high_hz))."""
     windows = list(windows)
     if len(windows) % 2:
         raise EditError(f"--time-windows needs pairs of start and end seconds; got {len(windows)} numbers")
@@ -212,7 +240,9 @@ def regions_from_windows(prompt: str, mode: str, windows, fade_ms: float = DEFAU
         values = [float(w) for w in windows]
     except (TypeError, ValueError) as exc:
         raise EditError(f"--time-windows must be numbers of seconds: {exc}") from exc
-    return [Region(s, e, prompt, mode, fade_ms, depth_db=depth_db) for s, e in zip(values[::2], values[1::2])]
+    low, high = band if band is not None else (None, None)
+    return [Region(s, e, prompt, mode, fade_ms, depth_db=depth_db, low_hz=low, high_hz=high)
+            for s, e in zip(values[::2], values[1::2])]
 
 
 @dataclass(frozen=True)
@@ -223,12 +253,15 @@ class WholeFile:
     mode: str = "keep"
     fade_ms: float = DEFAULT_FADE_MS
     depth_db: float = DEFAULT_DEPTH_DB
+    low_hz: float | None = None
+    high_hz: float | None = None
 
     def __post_init__(self):
         self.regions(1.0)  # same validation as any region
 
     def regions(self, duration_s: float) -> list[Region]:
-        return [Region(0.0, duration_s, self.prompt, self.mode, self.fade_ms, depth_db=self.depth_db)]
+        return [Region(0.0, duration_s, self.prompt, self.mode, self.fade_ms, depth_db=self.depth_db,
+                       low_hz=self.low_hz, high_hz=self.high_hz)]
 
 
 # What an edit can be given as: regions, an edit spec, the whole file, or a callable(AudioInfo) -> regions.

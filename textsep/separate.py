@@ -160,10 +160,35 @@ class SeparationReport:
     timings: dict = field(default_factory=dict)
 
 
-def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str, floor: float = 0.0) -> np.ndarray:
+BAND_EDGE = 0.2  # a band's smooth edges extend this share of its width beyond each edge
+
+
+def band_weights(freqs: np.ndarray, band: tuple[float, float | None] | None) -> np.ndarray | None:
+    """How much of a region's effect applies at each frequency: 1 inside [low, high], 0 well outside, with
+    raised-cosine edges reaching BAND_EDGE x the band's width beyond each edge (below `low` at most half of
+    `low`, so a band starting at 50 Hz does not reach down to DC). None for a full-band region."""
+    if band is None:
+        return None
+    low, high = band
+    high = float(freqs[-1]) if high is None else high
+    t = BAND_EDGE * (high - low)
+    w = np.ones(len(freqs), dtype=np.float64)
+    for dist, width in ((low - freqs, min(t, 0.5 * low)), (freqs - high, t)):
+        outside = dist > 0
+        if width <= 0:
+            w[outside] = 0.0
+        else:
+            r = np.clip(dist[outside] / width, 0.0, 1.0)
+            w[outside] = np.minimum(w[outside], 0.5 + 0.5 * np.cos(np.pi * r))
+    return w
+
+
+def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str, floor: float = 0.0, band=None) -> np.ndarray:
     """Apply a 16 kHz-grid keep-mask to [C, n] audio at its own rate; `remove` uses 1 - mask.
 
     `floor` is the smallest gain (Region.floor_gain): the applied gain is floor + (1 - floor) * mask.
+    `band` (low_hz, high_hz) limits the effect to a frequency band: the gain is 1 - B(f) (1 - gain), with
+    B the band's weights (band_weights), so outside the band the audio passes through the STFT unchanged.
     """
     n = x.shape[1]
     n_fft = native_fft_size(sr)
@@ -183,6 +208,9 @@ def apply_mask(x: np.ndarray, sr: int, mask: Mask, mode: str, floor: float = 0.0
         M = M.neg_().add_(1)
     if floor > 0:
         M = M.mul_(1 - floor).add_(floor)
+    B = band_weights(freqs, band)
+    if B is not None:
+        M = 1 - torch.from_numpy(B.astype(np.float32))[:, None] * (1 - M)
     y = istft(X.mul_(M), n_fft, hop, xt.shape[-1])  # in place: X is large and used once
     return y[:, :n].numpy().astype(x.dtype, copy=False)
 
@@ -226,7 +254,7 @@ class Separator:
         if mono16.shape[0] < MIN_MODEL_SAMPLES:  # the 16 kHz STFT needs a full frame; pad very short spans
             mono16 = np.pad(mono16, (0, MIN_MODEL_SAMPLES - mono16.shape[0]))
         mask = self.estimator.predict(mono16, region.prompt)
-        return apply_mask(x, sr, mask, region.mode, region.floor_gain)
+        return apply_mask(x, sr, mask, region.mode, region.floor_gain, region.band)
 
     def _process_chunked(self, x: np.ndarray, sr: int, region: Region, tick: Callable[[], None]) -> np.ndarray:
         """The masked span in chunks of at most chunk_s, overlap-added with crossfades (textsep.chunks)."""
