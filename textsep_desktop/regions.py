@@ -103,9 +103,14 @@ class RegionModel(QObject):
 
 
 class _RegionItem(pg.LinearRegionItem):
-    """LinearRegionItem that reports clicks (for selection)."""
+    """LinearRegionItem that reports clicks (for selection) and repaints its fill when the brush changes
+    (pyqtgraph's setBrush only stores it: a mode change left the old colour until the next redraw)."""
 
     clicked = Signal(object)
+
+    def setBrush(self, *br, **kargs):  # noqa: N802 - Qt naming
+        super().setBrush(*br, **kargs)
+        self.update()
 
     def mouseClickEvent(self, ev):  # noqa: N802 - Qt naming
         from PySide6.QtCore import Qt

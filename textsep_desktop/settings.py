@@ -99,6 +99,16 @@ class Settings:
     def default_depth_db(self, v: float) -> None:
         self.q.setValue("edit/default_depth_db", float(v))
 
+    # -- view -----------------------------------------------------------------------------------
+    @property
+    def time_format(self) -> str:
+        """"hms", "seconds" or "samples" (textsep_desktop.timefmt.FORMATS)."""
+        return self._get("view/time_format", "hms", str)
+
+    @time_format.setter
+    def time_format(self, v: str) -> None:
+        self.q.setValue("view/time_format", str(v))
+
     # -- files ----------------------------------------------------------------------------------
     @property
     def recent_files(self) -> list[str]:

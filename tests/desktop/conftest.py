@@ -54,6 +54,31 @@ def make_window(qtbot, settings, tiny_separator, monkeypatch):
 
 
 @pytest.fixture
+def fake_device(monkeypatch):
+    """A fake output device: sounddevice.OutputStream replaced by helpers.FakeStream."""
+    import sounddevice as sd
+
+    from desktop.helpers import FakeStream
+
+    FakeStream.instances = []
+    monkeypatch.setattr(sd, "query_devices",
+                        lambda *a, **k: {"name": "Fake output", "max_output_channels": 2, "default_samplerate": 44100})
+    monkeypatch.setattr(sd, "OutputStream", FakeStream)
+    return FakeStream
+
+
+@pytest.fixture
+def no_device(monkeypatch):
+    """No output device: querying one fails as PortAudio does."""
+    import sounddevice as sd
+
+    def fail(*a, **k):
+        raise sd.PortAudioError("Error querying device -1")
+
+    monkeypatch.setattr(sd, "query_devices", fail)
+
+
+@pytest.fixture
 def wav_file(tmp_path, noise_audio):
     """Factory: write a PCM_16 WAV of deterministic noise and return its path."""
 
