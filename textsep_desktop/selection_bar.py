@@ -59,7 +59,7 @@ class SelectionBar(QWidget):
         lay.addStretch(1)
         self.selection.changed.connect(self.refresh)
         time_format.changed.connect(self.refresh)
-        view.cursorMoved.connect(lambda _t: self.refresh())
+        view.cursorChanged.connect(lambda _t: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:

@@ -35,6 +35,7 @@ def _lut(name: str) -> np.ndarray:
 class WaveformView(pg.GraphicsLayoutWidget):
     selectionDragged = Signal(float, float, bool)  # a drag on empty space: t0 <= t1, finished
     cursorMoved = Signal(float)  # the user clicked to place the play cursor
+    cursorChanged = Signal(float)  # the cursor moved, for any reason
     viewChanged = Signal(float, float, int)  # visible t0, t1, width in pixels (debounced)
 
     def __init__(self, time_format: TimeFormat | None = None, parent=None):
@@ -277,8 +278,10 @@ class WaveformView(pg.GraphicsLayoutWidget):
 
     # -- navigation -----------------------------------------------------------------------------
     def zoom_fit(self) -> None:
+        """The whole file, all frequencies."""
         if self.duration > 0:
             self.wave_plot.setXRange(0, self.duration, padding=0)
+        self.spec_plot.setYRange(0, spec.N_ROWS, padding=0)
 
     def zoom_to(self, t0: float, t1: float, margin: float = 0.08) -> None:
         if t1 > t0:
@@ -302,6 +305,7 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.cursor_s = max(0.0, min(float(t), self.duration))
         for c in self.cursors:
             c.setValue(self.cursor_s)
+        self.cursorChanged.emit(self.cursor_s)
 
     def set_playhead(self, t: float | None) -> None:
         for p in self.playheads:

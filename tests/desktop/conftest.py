@@ -48,6 +48,8 @@ def make_window(qtbot, settings, tiny_separator, monkeypatch):
         w.resize(1280, 800)
         w.show()
         qtbot.waitExposed(w)
+        w.activateWindow()  # keys go to the window's shortcuts only once it is the active window, as for a user
+        qtbot.waitUntil(w.isActiveWindow, timeout=3000)
         return w
 
     return make
