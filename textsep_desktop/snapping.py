@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 SNAP_PX = 8  # an edge this close (in pixels) to a target lands on it
-ZERO_MIN_S, ZERO_MAX_S = 0.002, 0.02  # the zero-crossing search looks this far either side (at least / most)
+ZERO_MIN_S, ZERO_MAX_S = 0.01, 0.05  # the zero-crossing search looks this far either side (at least / most)
 
 
 def nearest_target(t: float, targets, tol: float) -> float | None:
