@@ -83,6 +83,7 @@ class ActionSpec:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     factory: str | None = None  # "undo" / "redo": made by the undo stack
+    short: str | None = None  # the text on a button (QAction.iconText), when shorter than `text`
 
 
 # The order here is the order of Help → Keyboard shortcuts.
@@ -105,13 +106,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("undo", "&Undo", shortcuts=(K.Undo,), icon="undo", factory="undo"),
     ActionSpec("redo", "&Redo", shortcuts=(K.Redo, "Ctrl+Y"), icon="redo", factory="redo"),
     ActionSpec("add", "&Add region from selection", "region_commands.add_from_selection", ("R", "Ctrl+R"),
-               "add_region", "Turn the selection into a region (without one: the middle of the view)", has_doc),
+               "add_region", "Turn the selection into a region (without one: the middle of the view)", has_doc,
+               short="Add region (R)"),
     ActionSpec("select_all", "Select &all", "selection_ctrl.select_all", (K.SelectAll,), enabled=has_doc),
     ActionSpec("snap", "Snap to edges", "snapper.set_edges", (), None,
                "Selection and region edges snap to region edges, the cursor and the file ends",
-               checkable=True, checked=True),
+               checkable=True, checked=True, short="Snap"),
     ActionSpec("snap_zero", "Snap to zero crossings", "snapper.set_zero", (), None,
-               "Selection and region edges move to the nearest zero crossing", checkable=True),
+               "Selection and region edges move to the nearest zero crossing", checkable=True,
+               short="Zero crossings"),
     ActionSpec("delete", "&Delete region", "region_commands.delete_selected", (K.Delete, "Backspace"),
                "delete", enabled=has_selection),
     ActionSpec("toggle_mode", "Toggle keep/remove", "region_commands.toggle_selected_mode", ("M",),
@@ -159,7 +162,8 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
                "export_png", "save_spec", "load_spec", "-", "batch", "-", "quit")),
     ("&Edit", ("undo", "redo", "-", "select_all", "add", "delete", "toggle_mode", "toggle_enabled", "suggest",
                "-", "snap", "snap_zero", "-", "settings")),
-    ("&View", ("zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-", "ab", "residual", "mask", "-", "@docks")),
+    ("&View", ("zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-", "ab", "residual", "mask", "@spectrogram", "-",
+               "@docks")),
     ("&Transport", ("play", "loop_play", "pause", "stop", "-", "to_start", "to_end", "loop")),
     ("&Process", ("preview", "cancel", "suggest", "batch")),
     ("&Help", ("shortcuts", "about")),
@@ -205,6 +209,8 @@ class ActionTable:
             a.setToolTip(f"{s.tip or s.text.replace('&', '').replace('…', '')}" + (f"  ({sc})" if sc else ""))
             a.setCheckable(s.checkable)
             a.setChecked(s.checked)
+        if s.short:
+            a.setIconText(s.short)
         w.addAction(a)
         return a
 

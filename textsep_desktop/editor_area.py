@@ -3,7 +3,7 @@ only the hint (no empty axes)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QScrollBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollBar, QVBoxLayout, QWidget
 
 from textsep_desktop.navigation import OverviewStrip
 
@@ -39,9 +39,14 @@ class EditorArea(QWidget):
         lay.addWidget(self.empty_label, 1)
         self.set_empty(True)
 
-    def add_bar(self, widget: QWidget) -> None:
-        """A bar under the scrollbar (the selection bar)."""
-        self.bars.addWidget(widget)
+    def add_bar(self, *widgets: QWidget) -> None:
+        """A row of bars under the scrollbar (the selection bar, the spectrogram settings)."""
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        for i, w in enumerate(widgets):
+            row.addWidget(w, 1 if i == 0 else 0)
+        self.bars.addLayout(row)
 
     def set_empty(self, empty: bool) -> None:
         self.editor.setVisible(not empty)

@@ -40,6 +40,7 @@ from textsep_desktop.selection_bar import SelectionBar
 from textsep_desktop.settings import Settings
 from textsep_desktop.snapping import Snapper
 from textsep_desktop.spectrogram_jobs import SpectrogramJobs
+from textsep_desktop.spectrogram_settings import SpectrogramSettings
 from textsep_desktop.timefmt import TimeFormat
 from textsep_desktop.transport import Transport
 from textsep_desktop.waveform_view import WaveformView
@@ -59,7 +60,8 @@ class MainWindow(QMainWindow):
         self.action_table.bind(self)
         self._build_central()
         docks = self._build_docks()
-        self.action_table.build_menus(self.menuBar(), {"docks": [d.toggleViewAction() for d in docks]})
+        self.action_table.build_menus(self.menuBar(), {"docks": [d.toggleViewAction() for d in docks],
+                                                       "spectrogram": [self.spec_settings.menu_.menuAction()]})
         self.document.attach_recent_menu(self.action_table.submenus["recent"])
         self.action_table.build_toolbar({"time": self.transport.time_label})
         self._build_status()
@@ -137,7 +139,8 @@ class MainWindow(QMainWindow):
         self.navigator = Navigator(self.view, self.editor.overview, self.editor.scrollbar, self)
         self.selection_bar = SelectionBar(self.selection_ctrl, self.time_format, self.view, self.action_table,
                                           self.jobs.status)
-        self.editor.add_bar(self.selection_bar)
+        self.spec_settings = SpectrogramSettings(self.settings, self.view.spec_display, self.spectrograms)
+        self.editor.add_bar(self.selection_bar, self.spec_settings)
         self.setCentralWidget(self.editor)
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:

@@ -76,6 +76,7 @@ class Navigator(QObject):
         scrollbar.setRange(0, 0)
         self._syncing = False
         view.wave_vb.sigXRangeChanged.connect(lambda *_: self.follow_view())
+        view.wave_vb.sigResized.connect(lambda *_: self.align())
         scrollbar.valueChanged.connect(self._scrolled)
         overview.range_item.sigRegionChanged.connect(self._box_moved)
         overview.box.clicked.connect(self.centre_on)
@@ -83,6 +84,14 @@ class Navigator(QObject):
     def set_audio(self, pyramid) -> None:
         self.overview.set_audio(pyramid)
         self.follow_view()
+        self.align()
+
+    def align(self) -> None:
+        """The overview's time axis spans the same pixels as the view's plots (left axis, colour bars aside)."""
+        r = self.view.wave_vb.sceneBoundingRect()
+        if r.width() > 0:
+            right = max(0, int(round(self.view.width() - r.right())))
+            self.overview.getPlotItem().layout.setContentsMargins(int(round(r.left())), 2, right, 2)
 
     def follow_view(self) -> None:
         d = self.view.duration

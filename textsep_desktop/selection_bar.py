@@ -34,7 +34,7 @@ class SelectionBar(QWidget):
             f = QLineEdit()
             f.setObjectName("timeField")
             f.setToolTip(FIELD_TIPS[key])
-            f.setFixedWidth(118)
+            f.setFixedWidth(100)
             f.setAlignment(Qt.AlignmentFlag.AlignRight)
             f.editingFinished.connect(lambda key=key: self._edited(key))
             self.fields[key] = f

@@ -195,7 +195,8 @@ class Transport(QObject):
         self.player.select(which)
         if self.player.state == "playing":
             self._play_state("playing")
-        self.status(LISTEN_NAMES[which].capitalize(), 2000)
+        name = LISTEN_NAMES[which]
+        self.status(name[0].upper() + name[1:], 2000)
 
     # ------------------------------------------------------------------ from the player
     def _play_position(self, t: float) -> None:

@@ -8,14 +8,14 @@ Nothing heavy runs here: peak pyramids and spectrogram images arrive ready-made 
 """
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 
 from textsep_desktop import spectrogram as spec
 from textsep_desktop.axes import LANE, ChannelAxis, EditViewBox, FreqAxis, TimeAxis
 from textsep_desktop.peaks import PeakPyramid
+from textsep_desktop.spectrogram_display import SpectrogramDisplay
 from textsep_desktop.timefmt import TimeFormat
 
 WAVE_A = QColor(86, 182, 255)
@@ -26,10 +26,6 @@ AXIS = QColor(150, 155, 168)
 GRID_ALPHA = 0.12
 SELECTION_BRUSH = (255, 255, 255, 46)
 SELECTION_PEN = (255, 255, 255, 190)
-
-
-def _lut(name: str) -> np.ndarray:
-    return pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=False)
 
 
 class WaveformView(pg.GraphicsLayoutWidget):
@@ -50,7 +46,6 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.sr = 44100
         self.duration = 0.0
         self.ab = "A"
-        self.show_mask = True
 
         self.wave_vb = EditViewBox()
         self.spec_vb = EditViewBox(freq_zoom=True)
@@ -82,19 +77,7 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.centre_lines: list[pg.InfiniteLine] = []
 
         # row-major, C-contiguous arrays from the worker: pyqtgraph then renders without copying
-        self.spec_overview = pg.ImageItem(axisOrder="row-major")
-        self.spec_detail = pg.ImageItem(axisOrder="row-major")
-        self.mask_overview = pg.ImageItem(axisOrder="row-major")
-        self.mask_detail = pg.ImageItem(axisOrder="row-major")
-        self._shown: dict[int, tuple] = {}  # id(item) -> (data id, levels) last set, to skip no-op updates
-        lut = _lut("inferno")
-        for z, it in enumerate((self.spec_overview, self.spec_detail, self.mask_overview, self.mask_detail)):
-            it.setZValue(-20 + z)
-            self.spec_plot.addItem(it)
-            if it in (self.spec_overview, self.spec_detail):
-                it.setLookupTable(lut)
-        self.images: dict[str, spec.SpecImage | None] = {"overview": None, "detail": None}
-        self.levels = (-100.0, -20.0)
+        self.spec_display = SpectrogramDisplay(self.spec_plot, self.ci, row=1)
 
         self.playheads = [pg.InfiniteLine(0, pen=pg.mkPen(QColor(255, 255, 255), width=1.5)) for _ in range(2)]
         self.cursors = [pg.InfiniteLine(0, pen=pg.mkPen(QColor(255, 214, 10), width=1, style=Qt.PenStyle.DashLine))
@@ -131,10 +114,7 @@ class WaveformView(pg.GraphicsLayoutWidget):
             self.wave_plot.removeItem(c)
         self.curves_a, self.curves_b, self.centre_lines = [], [], []
         self.pyramid = self.processed = self.residual = None
-        for it in (self.spec_overview, self.spec_detail, self.mask_overview, self.mask_detail):
-            it.clear()
-        self._shown = {}
-        self.images = {"overview": None, "detail": None}
+        self.spec_display.clear()
 
     def set_audio(self, pyramid: PeakPyramid) -> None:
         self.clear_audio()
@@ -177,7 +157,7 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.ab = which
         self._apply_ab()
         self.redraw_waveform()
-        self._refresh_spec_items()
+        self.spec_display.set_ab(which)
 
     def second_layer(self) -> PeakPyramid | None:
         """The pyramid the second curves show: the residual when listening to it, else the processed audio."""
@@ -235,46 +215,21 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self._schedule_redraw()
 
     # -- spectrogram ----------------------------------------------------------------------------
-    def set_levels(self, lo: float, hi: float) -> None:
-        self.levels = (lo, hi)
-        self._refresh_spec_items()
+    @property
+    def images(self) -> dict:
+        return self.spec_display.images
+
+    @property
+    def show_mask(self) -> bool:
+        return self.spec_display.show_effect
 
     def set_spec_image(self, kind: str, img: spec.SpecImage | None) -> None:
         """kind is 'overview' (whole file) or 'detail' (the visible span at finer resolution)."""
-        self.images[kind] = img
-        self._refresh_spec_items()
+        self.spec_display.set_image(kind, img)
 
     def set_show_mask(self, on: bool) -> None:
-        self.show_mask = on
-        self._refresh_spec_items()
-
-    def _refresh_spec_items(self) -> None:
-        pairs = (("overview", self.spec_overview, self.mask_overview), ("detail", self.spec_detail, self.mask_detail))
-        for kind, item, mitem in pairs:
-            img = self.images.get(kind)
-            if img is None:
-                self._set_item(item, None)
-                self._set_item(mitem, None)
-                continue
-            data = img.processed_db if (self.ab == "B" and img.processed_db is not None) else img.db
-            rect = QRectF(img.t0, 0, max(img.t1 - img.t0, 1e-6), spec.N_ROWS)
-            self._set_item(item, data, rect, self.levels)
-            show_mask = img.mask_rgba is not None and self.show_mask
-            self._set_item(mitem, img.mask_rgba if show_mask else None, rect)
-
-    def _set_item(self, item: pg.ImageItem, data, rect: QRectF | None = None, levels=None) -> None:
-        key = (id(data), levels, None if rect is None else (rect.x(), rect.width()))
-        if self._shown.get(id(item)) == key:
-            return
-        self._shown[id(item)] = key
-        if data is None:
-            item.clear()
-            return
-        if levels is None:
-            item.setImage(data, autoLevels=False)
-        else:
-            item.setImage(data, levels=levels, autoLevels=False)
-        item.setRect(rect)
+        """Show the effect (what the edit removed, dimmed by its attenuation) on the spectrogram."""
+        self.spec_display.set_show_effect(on)
 
     # -- navigation -----------------------------------------------------------------------------
     def zoom_fit(self) -> None:
