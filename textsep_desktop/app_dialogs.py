@@ -23,7 +23,8 @@ def shortcuts_html(actions) -> str:
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts()]
         keys = [k for k in keys if k]
         if keys and a.text():
-            rows.append(f"<tr><td><b>{' · '.join(keys)}</b></td><td>&nbsp;&nbsp;{a.text().replace('&', '')}</td></tr>")
+            text = a.text().replace("&", "")
+            rows.append(f"<tr><td><b>{' · '.join(keys)}</b></td><td>&nbsp;&nbsp;{text}</td></tr>")
     rows.append("<tr><td colspan=2><br><i>Mouse</i></td></tr>")
     for gesture, what in GESTURES:
         rows.append(f"<tr><td><b>{gesture}</b></td><td>&nbsp;&nbsp;{what}</td></tr>")
@@ -48,7 +49,8 @@ class AppDialogs(QObject):
     def show_shortcuts(self) -> QMessageBox:
         """F1: not modal, so the keys can be tried with the list open."""
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts and mouse",
-                          shortcuts_html(self.window.actions()), QMessageBox.StandardButton.Close, self.window)
+                          shortcuts_html(self.window.actions()), QMessageBox.StandardButton.Close,
+                          self.window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setModal(False)
         box.show()

@@ -1,6 +1,7 @@
-"""The view's axes and its ViewBox: the time ruler (in the chosen time format), the frequency and channel axes,
-and the mouse: a left drag selects, a click sets the cursor, the wheel scrolls in time, Ctrl+wheel zooms time
-around the pointer, Shift+wheel over the spectrogram zooms frequency, Shift+drag or the middle button pans."""
+"""The view's axes and its ViewBox: the time ruler (in the chosen time format), the frequency and channel
+axes, and the mouse: a left drag selects, a click sets the cursor, the wheel scrolls in time, Ctrl+wheel zooms
+time around the pointer, Shift+wheel over the spectrogram zooms frequency, Shift+drag or the middle button
+pans."""
 from __future__ import annotations
 
 import pyqtgraph as pg

@@ -1,5 +1,5 @@
-"""The central area: the overview strip, the view, its scrollbar and the selection bar -- or, with no file open,
-only the hint (no empty axes)."""
+"""The central area: the overview strip, the view, its scrollbar and the selection bar -- or, with no file
+open, only the hint (no empty axes)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt

@@ -60,8 +60,9 @@ class MainWindow(QMainWindow):
         self.action_table.bind(self)
         self._build_central()
         docks = self._build_docks()
-        self.action_table.build_menus(self.menuBar(), {"docks": [d.toggleViewAction() for d in docks],
-                                                       "spectrogram": [self.spec_settings.menu_.menuAction()]})
+        extra = {"docks": [d.toggleViewAction() for d in docks],
+                 "spectrogram": [self.spec_settings.menu_.menuAction()]}
+        self.action_table.build_menus(self.menuBar(), extra)
         self.document.attach_recent_menu(self.action_table.submenus["recent"])
         self.action_table.build_toolbar({"time": self.transport.time_label})
         self._build_status()

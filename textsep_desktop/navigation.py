@@ -1,5 +1,5 @@
-"""Navigation around the view: an overview strip of the whole file with the visible range (drag it, or click to
-centre there) and a horizontal scrollbar, both following the view's time range and moving it."""
+"""Navigation around the view: an overview strip of the whole file with the visible range (drag it, or click
+to centre there) and a horizontal scrollbar, both following the view's time range and moving it."""
 from __future__ import annotations
 
 import numpy as np
@@ -44,7 +44,8 @@ class OverviewStrip(pg.PlotWidget):
         p.setMenuEnabled(False)
         p.layout.setContentsMargins(50, 2, 10, 2)  # lines up with the view's plots (their 46 px axis)
         self.box.setMouseEnabled(x=False, y=False)
-        self.curve = pg.PlotCurveItem(pen=pg.mkPen(OVERVIEW_WAVE, width=1), antialias=False, skipFiniteCheck=True)
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen(OVERVIEW_WAVE, width=1), antialias=False,
+                                      skipFiniteCheck=True)
         self.addItem(self.curve)
         self.range_item = pg.LinearRegionItem((0, 1), brush=pg.mkBrush(255, 255, 255, 38),
                                               pen=pg.mkPen(255, 255, 255, 200))
@@ -87,7 +88,7 @@ class Navigator(QObject):
         self.align()
 
     def align(self) -> None:
-        """The overview's time axis spans the same pixels as the view's plots (left axis, colour bars aside)."""
+        """The overview's time axis spans the view's plots' pixels (their left axis and colour bars aside)."""
         r = self.view.wave_vb.sceneBoundingRect()
         if r.width() > 0:
             right = max(0, int(round(self.view.width() - r.right())))

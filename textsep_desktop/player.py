@@ -3,7 +3,8 @@
 sounddevice (and PortAudio) are imported lazily on first use. Without a usable output device the
 player reports `available == False` and a `reason` for the status bar, and the rest of the app
 runs normally. The callback reads from whichever buffer is current (original or processed), so A/B
-can flip during playback without a gap; "R" is what the edit removed (original - processed). Position is polled by a QTimer on the GUI thread.
+can flip during playback without a gap; "R" is what the edit removed (original - processed). Position is
+polled by a QTimer on the GUI thread.
 """
 from __future__ import annotations
 
@@ -98,7 +99,7 @@ class Player(QObject):
     # -- transport ------------------------------------------------------------------------------
     def play(self, start_s: float | None = None, loop: tuple[float, float] | None = None,
              end_s: float | None = None) -> bool:
-        """Play from `start_s` (None: where it paused) to the end, to `end_s`, or round `loop` (start, end)."""
+        """From `start_s` (None: where it paused) to the end, to `end_s`, or around `loop` (start, end)."""
         if not self._buffers:
             return False
         if not self.check():

@@ -84,8 +84,8 @@ class RegionTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return ("Enabled", "Order (regions apply in this order)", "Start (in the selection bar's time format)",
-                    "End (in the selection bar's time format)",
+            return ("Enabled", "Order (regions apply in this order)",
+                    "Start (in the selection bar's time format)", "End (in the selection bar's time format)",
                     "What to keep or remove, in words", "keep = isolate it, remove = suppress it",
                     "Raised-cosine fade inside the region edges", DEPTH_TIP)[section]
         return None

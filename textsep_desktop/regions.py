@@ -232,7 +232,8 @@ class RegionOverlay(QObject):
         px_per_s = w_px / (x1 - x0)
         units_per_px = (y1 - _y0) / h_px
         rows: list[float] = []  # the end (s) of the last label placed on each row
-        order = sorted((rid for rid in self.labels if rid in self.model), key=lambda i: self.model.get(i).start_s)
+        shown = (rid for rid in self.labels if rid in self.model)
+        order = sorted(shown, key=lambda i: self.model.get(i).start_s)
         for rid in order:
             r, label = self.model.get(rid), self.labels[rid]
             a, b = max(r.start_s, x0), min(r.end_s, x1)

@@ -37,7 +37,7 @@ class Selection(QObject):
 
 
 class SelectionController(QObject):
-    """Mouse drags on the view -> the (snapped) selection; the selection -> the view; one current selection."""
+    """Drags on the view -> the (snapped) selection -> the view; and one current selection at a time."""
 
     def __init__(self, selection: Selection, view, snapper, panel, regions, document, parent=None):
         super().__init__(parent)

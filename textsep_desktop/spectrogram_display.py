@@ -1,5 +1,6 @@
-"""The spectrogram's display in the view: its images (the whole file and the visible detail), the effect overlay,
-the two colour bars (level in dB; the effect: kept ... removed) and the display settings (colour map, dB range).
+"""The spectrogram's display in the view: its images (the whole file and the visible detail), the effect
+overlay, the two colour bars (level in dB; the effect: kept ... removed) and the display settings (colour map,
+dB range).
 
 The effect is shown as attenuation on the spectrogram itself: on the original (A, and R) what the edit removed
 is dimmed by its gain in dB (spectrogram.effect_overlay); the processed spectrogram (B) already shows the
@@ -36,7 +37,7 @@ def effect_colour_map(cmap: pg.ColorMap) -> pg.ColorMap:
 
 
 class SpectrogramDisplay:
-    """Owned by the view; `plot` is the spectrogram plot, `layout` the view's graphics layout (for the bars)."""
+    """Owned by the view; `plot` is the spectrogram plot, `layout` the view's graphics layout (the bars')."""
 
     def __init__(self, plot: pg.PlotItem, layout, row: int):
         self.plot = plot
@@ -44,10 +45,11 @@ class SpectrogramDisplay:
         self.spec_detail = pg.ImageItem(axisOrder="row-major")
         self.effect_overview = pg.ImageItem(axisOrder="row-major")
         self.effect_detail = pg.ImageItem(axisOrder="row-major")
-        for z, it in enumerate((self.spec_overview, self.spec_detail, self.effect_overview, self.effect_detail)):
+        items = (self.spec_overview, self.spec_detail, self.effect_overview, self.effect_detail)
+        for z, it in enumerate(items):
             it.setZValue(-20 + z)
             plot.addItem(it)
-        self._shown: dict[int, tuple] = {}  # id(item) -> (data id, levels, rect) last set: no-op updates skipped
+        self._shown: dict[int, tuple] = {}  # id(item) -> (data id, levels, rect) last set: skip no-ops
         self.images: dict[str, spec.SpecImage | None] = {"overview": None, "detail": None}
         self.peak_db = -20.0
         self.db_range = DEFAULT_RANGE

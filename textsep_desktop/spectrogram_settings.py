@@ -65,5 +65,5 @@ class SpectrogramSettings(QToolButton):
 
     def _update_text(self) -> None:
         self.setText("Spectrogram")
-        self.setToolTip(f"Spectrogram: {self.current('spec_colour_map')}, {self.current('spec_db_range')} dB range, "
-                        f"FFT {self.current('spec_fft_size')} (click to change)")
+        cmap, db, fft = (self.current(k) for k in ("spec_colour_map", "spec_db_range", "spec_fft_size"))
+        self.setToolTip(f"Spectrogram: {cmap}, {db} dB range, FFT {fft} (click to change)")

@@ -82,8 +82,9 @@ QRadioButton {{ spacing: 7px; }}
 QRadioButton::indicator {{ width: 12px; height: 12px; border-radius: 8px; border: 2px solid {FG_DIM};
     background: {BG0}; }}
 QRadioButton::indicator:hover {{ border-color: {ACCENT}; }}
-QRadioButton::indicator:checked {{ border-color: {ACCENT}; background: qradialgradient(cx:0.5, cy:0.5, radius:0.5,
-    fx:0.5, fy:0.5, stop:0 {ACCENT}, stop:0.55 {ACCENT}, stop:0.65 {BG0}, stop:1 {BG0}); }}
+QRadioButton::indicator:checked {{ border-color: {ACCENT};
+    background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {ACCENT}, stop:0.55 {ACCENT},
+    stop:0.65 {BG0}, stop:1 {BG0}); }}
 QRadioButton::indicator:disabled {{ border-color: #4a4f5c; }}
 QRadioButton:disabled {{ color: #5f6370; }}
 QLineEdit[invalid="true"] {{ border-color: #eb5448; }}

@@ -1,5 +1,5 @@
-"""The transport: between the `Player` and the view -- play/stop, pause, loop, the cursor and playhead, what to
-listen to (A original, B processed, R what the edit removed), the time display and the playback status.
+"""The transport: between the `Player` and the view -- play/stop, pause, loop, the cursor and playhead, what
+to listen to (A original, B processed, R what the edit removed), the time display and the playback status.
 
 As in Audacity and RX, Space plays the current selection (the time selection, else the selected region) and
 stops there, or from the cursor to the end when nothing is selected; Space again stops. Shift+Space loops the
@@ -27,8 +27,8 @@ class Transport(QObject):
     availabilityChanged = Signal()  # noqa: N815 - the audio device was probed
 
     def __init__(self, player: Player, view: WaveformView, actions, document, play_span, status, parent=None):
-        """`actions`: the ActionTable (play, loop, ab, residual); `play_span()`: the selection to play, or None;
-        `status(msg, ms)`: the status bar."""
+        """`actions`: the ActionTable (play, loop, ab, residual); `play_span()`: the selection to play, or
+        None; `status(msg, ms)`: the status bar."""
         super().__init__(parent)
         self.player, self.view, self.actions, self.document = player, view, actions, document
         self.play_span, self.status = play_span, status

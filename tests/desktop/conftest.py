@@ -48,7 +48,8 @@ def make_window(qtbot, settings, tiny_separator, monkeypatch):
         w.resize(1280, 800)
         w.show()
         qtbot.waitExposed(w)
-        w.activateWindow()  # keys go to the window's shortcuts only once it is the active window, as for a user
+        # keys reach the window's shortcuts only once it is the active window, as for a user
+        w.activateWindow()
         qtbot.waitUntil(w.isActiveWindow, timeout=3000)
         return w
 
@@ -64,7 +65,8 @@ def fake_device(monkeypatch):
 
     FakeStream.instances = []
     monkeypatch.setattr(sd, "query_devices",
-                        lambda *a, **k: {"name": "Fake output", "max_output_channels": 2, "default_samplerate": 44100})
+                        lambda *a, **k: {"name": "Fake output", "max_output_channels": 2,
+                                         "default_samplerate": 44100})
     monkeypatch.setattr(sd, "OutputStream", FakeStream)
     return FakeStream
 

@@ -1,5 +1,5 @@
-"""What a new user saw (issue item 6): combo arrows and radio buttons under the theme, region labels inside their
-regions and apart, no empty axes before a file is open, and F1 listing every key (alternates too)."""
+"""What a new user saw (issue item 6): combo arrows and radio buttons under the theme, region labels inside
+their regions and apart, no empty axes before a file is open, and F1 listing every key (alternates too)."""
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,6 @@
-"""The time selection (a drag selects, R adds a region, the selection bar shows and edits it in three formats),
-snapping, and navigation (wheel scrolls, Ctrl+wheel zooms around the pointer, scrollbar, overview, zoom to
-selection) -- issue items 2 and 3."""
+"""The time selection (a drag selects, R adds a region, the selection bar shows and edits it in three
+formats), snapping, and navigation (wheel scrolls, Ctrl+wheel zooms around the pointer, scrollbar, overview,
+zoom to selection) -- issue items 2 and 3."""
 from __future__ import annotations
 
 import numpy as np
@@ -54,9 +54,11 @@ def test_selection_bar_edits_and_formats(win, qtbot):
     _type(qtbot, bar.fields["length"], "1.5")  # a bare number is seconds
     assert win.selection.span == pytest.approx((1.25, 2.75))
     _type(qtbot, bar.fields["end"], "abc")
-    assert win.selection.span == pytest.approx((1.25, 2.75)) and "not a time" in win.statusBar().currentMessage()
+    assert win.selection.span == pytest.approx((1.25, 2.75))
+    assert "not a time" in win.statusBar().currentMessage()
     _type(qtbot, bar.fields["end"], "0:00.500")  # before the start: refused
-    assert win.selection.span == pytest.approx((1.25, 2.75)) and "after the start" in win.statusBar().currentMessage()
+    assert win.selection.span == pytest.approx((1.25, 2.75))
+    assert "after the start" in win.statusBar().currentMessage()
     # samples: the bar, the ruler and the regions table all switch
     win.region_commands.add(0.5, 1.0, "rain")
     bar.format_combo.setCurrentIndex(bar.format_combo.findData("samples"))

@@ -1,6 +1,6 @@
-"""The effect on the spectrogram (issue item 4): what the edit removed is dimmed by its attenuation in dB on the
-original, with a colour bar and a kept/removed legend; the processed spectrogram has nothing over it; a level
-colour bar on screen and in the PNG export; colour map, dB range and FFT size."""
+"""The effect on the spectrogram (issue item 4): what the edit removed is dimmed by its attenuation in dB on
+the original, with a colour bar and a kept/removed legend; the processed spectrogram has nothing over it; a
+level colour bar on screen and in the PNG export; colour map, dB range and FFT size."""
 from __future__ import annotations
 
 import numpy as np
@@ -42,7 +42,7 @@ def test_effect_dims_what_was_removed_by_its_gain_in_db(win, qtbot):
     cols = (np.arange(img.mask.shape[1]) + 0.5) * (img.t1 - img.t0) / img.mask.shape[1] + img.t0
     outside = (cols < 0.9) | (cols > 2.1)
     assert np.all(alpha[:, outside] < 0.02)  # kept (untouched) audio is not dimmed at all
-    assert alpha[:, (cols > 1.1) & (cols < 1.9)].min() > 0.05  # removed sound is (the tiny model removes ~6 dB)
+    assert alpha[:, (cols > 1.1) & (cols < 1.9)].min() > 0.05  # removed sound is (the tiny model: ~6 dB)
     assert alpha.max() <= spec.EFFECT_MAX_ALPHA + 1e-6  # never blacked out: the spectrogram stays readable
     rgb = img.effect_rgba[..., :3].reshape(-1, 3)
     assert np.all(rgb == spec.EFFECT_RGB)  # dimming, not a saturated colour laid over it
