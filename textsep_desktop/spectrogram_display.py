@@ -17,6 +17,7 @@ from textsep_desktop import spectrogram as spec
 COLOUR_MAPS = ("inferno", "magma", "viridis", "plasma", "cividis", "grey")
 DB_RANGES = (50, 70, 85, 100, 120)
 DEFAULT_CMAP, DEFAULT_RANGE = "inferno", 85
+BAR_WIDTH_PX = 84  # a colour bar with its name and tick labels
 HEADROOM_DB = 3.0  # above the loudest 0.3 % of cells
 
 
@@ -58,11 +59,13 @@ class SpectrogramDisplay:
         self.ab = "A"
         self.level_bar = pg.ColorBarItem(values=self.levels, colorMap=colour_map(self.cmap_name), width=10,
                                          interactive=False, label="level (dB)", colorMapMenu=False)
+        # its legend is its tick labels: kept (0 dB) at the top, removed at the bottom
         self.effect_bar = pg.ColorBarItem(values=(-spec.EFFECT_RANGE_DB, 0.0), width=10, interactive=False,
-                                          label="effect", colorMapMenu=False)
+                                          colorMapMenu=False)
         for bar in (self.level_bar, self.effect_bar):
             bar.axis.setStyle(tickFont=pg.QtGui.QFont("Sans", 7))
             bar.getAxis("left").setWidth(22)  # room for the bar's name beside it
+            bar.setFixedWidth(BAR_WIDTH_PX)  # the same for both, whether shown yet or not
         r = spec.EFFECT_RANGE_DB
         self.effect_bar.axis.setTicks([[(0.0, "kept"), (-r, "removed")], [(-r / 2, f"−{r / 2:g} dB")]])
         layout.addItem(self.level_bar, row=row, col=1)
