@@ -74,6 +74,9 @@ def screenshot(win, out: Path, file: str | None) -> int:
     if win.models.checkpoint_problem() is None:
         win.processing.preview()
         win.wait_idle(300000)
+        if win.action_table["ab"].isChecked():  # show the original with the effect overlay and its colour bar
+            win.action_table["ab"].trigger()
+    win.selection_ctrl.set_span(0.03 * d, 0.12 * d)  # and a selection in the selection bar
     win.wait_idle(30000)
     for _ in range(5):
         QApplication.processEvents()

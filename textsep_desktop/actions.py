@@ -30,6 +30,7 @@ class UiState(NamedTuple):
     can_play: bool = False  # a document is open and the audio device is not known to be missing
     regions: int = 0
     processed: bool = False  # the document has processed audio (a preview or an export)
+    span: bool = False  # there is a current selection: a time selection or a selected region
 
 
 def has_doc(s: UiState) -> bool:
@@ -64,6 +65,10 @@ def has_processed(s: UiState) -> bool:
     return s.has_doc and s.processed
 
 
+def has_span(s: UiState) -> bool:
+    return s.has_doc and s.span
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     id: str
@@ -78,6 +83,7 @@ class ActionSpec:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     factory: str | None = None  # "undo" / "redo": made by the undo stack
+    short: str | None = None  # the text on a button (QAction.iconText), when shorter than `text`
 
 
 # The order here is the order of Help → Keyboard shortcuts.
@@ -99,8 +105,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", "close", (K.Quit,)),
     ActionSpec("undo", "&Undo", shortcuts=(K.Undo,), icon="undo", factory="undo"),
     ActionSpec("redo", "&Redo", shortcuts=(K.Redo, "Ctrl+Y"), icon="redo", factory="redo"),
-    ActionSpec("add", "&Add region", "region_commands.add_at_view", ("Ctrl+R",), "add_region",
-               "Add a region (the visible span's middle, or drag on the view)", has_doc),
+    ActionSpec("add", "&Add region from selection", "region_commands.add_from_selection", ("R", "Ctrl+R"),
+               "add_region", "Turn the selection into a region (without one: the middle of the view)",
+               has_doc,
+               short="Add region (R)"),
+    ActionSpec("select_all", "Select &all", "selection_ctrl.select_all", (K.SelectAll,), enabled=has_doc),
+    ActionSpec("snap", "Snap to edges", "snapper.set_edges", (), None,
+               "Selection and region edges snap to region edges, the cursor and the file ends",
+               checkable=True, checked=True, short="Snap"),
+    ActionSpec("snap_zero", "Snap to zero crossings", "snapper.set_zero", (), None,
+               "Selection and region edges move to the nearest zero crossing", checkable=True,
+               short="Zero crossings"),
     ActionSpec("delete", "&Delete region", "region_commands.delete_selected", (K.Delete, "Backspace"),
                "delete", enabled=has_selection),
     ActionSpec("toggle_mode", "Toggle keep/remove", "region_commands.toggle_selected_mode", ("M",),
@@ -110,23 +125,33 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("suggest", "Suggest &prompts", "processing.suggest_prompts", ("Ctrl+I",), "suggest",
                "Ask the model what it hears in the selected region", selection_idle),
     ActionSpec("settings", "Se&ttings…", "app_dialogs.show_settings", ("Ctrl+,",), "settings"),
-    ActionSpec("play", "Play / Pause", "transport.toggle_play", ("Space",), "play", enabled=can_play),
-    ActionSpec("stop", "Stop", "transport.stop", ("Shift+Space",), "stop", enabled=can_play),
-    ActionSpec("to_start", "Go to start", "transport.go_to_start", ("Home",), "to_start", enabled=can_play),
-    ActionSpec("loop", "Loop selected region", "transport.set_loop", ("L",), "loop", enabled=can_play,
-               checkable=True),
+    # Playback commands stay enabled without an audio device: they say why nothing plays (transport._refuse).
+    ActionSpec("play", "Play / Stop", "transport.toggle_play", ("Space",), "play",
+               "Play the selection (or from the cursor); again to stop", has_doc),
+    ActionSpec("loop_play", "Loop play", "transport.loop_play", ("Shift+Space",), None,
+               "Play the selection over and over (the whole file without one)", has_doc),
+    ActionSpec("pause", "Pause / Resume", "transport.pause", ("Ctrl+Space", "Pause"), "pause",
+               enabled=has_doc),
+    ActionSpec("stop", "Stop", "transport.stop", (), "stop", enabled=has_doc),
+    ActionSpec("to_start", "Go to start", "transport.go_to_start", ("Home",), "to_start", enabled=has_doc),
+    ActionSpec("to_end", "Go to end", "transport.go_to_end", ("End",), enabled=has_doc),
+    ActionSpec("loop", "Loop the selection", "transport.set_loop", ("L",), "loop",
+               "Space loops the selection while this is on", has_doc, checkable=True),
     ActionSpec("ab", "A/B: hear processed", "transport.set_ab", ("B",), "ab",
                "Flip between original (A) and processed (B)", has_processed, checkable=True),
-    ActionSpec("mask", "Show mask on spectrogram", "view.set_show_mask", ("K",), "mask",
-               "Overlay what the edit removed on the spectrogram", has_processed, checkable=True,
-               checked=True),
+    ActionSpec("residual", "Hear what was removed", "transport.set_residual", ("D",), "residual",
+               "Listen to what the edit removed (original − processed inside the regions)", has_processed,
+               checkable=True),
+    ActionSpec("mask", "Show the effect on the spectrogram", "view.set_show_mask", ("K",), "mask",
+               "Dim what the edit removed on the spectrogram, by its gain in dB", has_processed,
+               checkable=True, checked=True),
     ActionSpec("zoom_in", "Zoom in", "view.zoom_by", ("Ctrl+=", "Ctrl++", "="), "zoom_in", enabled=has_doc,
                args=(0.5,)),
     ActionSpec("zoom_out", "Zoom out", "view.zoom_by", ("Ctrl+-", "-"), "zoom_out", enabled=has_doc,
                args=(2.0,)),
     ActionSpec("zoom_fit", "Zoom to fit", "view.zoom_fit", ("Ctrl+0", "F"), "zoom_fit", enabled=has_doc),
-    ActionSpec("zoom_sel", "Zoom to selection", "region_commands.zoom_to_selection", ("Z",), "zoom_sel",
-               enabled=has_selection),
+    ActionSpec("zoom_sel", "Zoom to selection", "selection_ctrl.zoom_to_selection", ("Z",), "zoom_sel",
+               "Zoom to the selection or the selected region", has_span),
     ActionSpec("preview", "&Preview", "processing.preview", ("Ctrl+Return", "P"), "preview",
                "Run the edit on the regions and listen to the result", can_preview),
     ActionSpec("cancel", "Cancel", "jobs.cancel", ("Esc",), "cancel", "Cancel the running job", busy),
@@ -137,10 +162,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", ("open", "open_session", "@recent", "-", "save_session", "save_session_as", "-", "export",
                "export_png", "save_spec", "load_spec", "-", "batch", "-", "quit")),
-    ("&Edit", ("undo", "redo", "-", "add", "delete", "toggle_mode", "toggle_enabled", "suggest", "-",
-               "settings")),
-    ("&View", ("zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-", "ab", "mask", "-", "@docks")),
-    ("&Transport", ("play", "stop", "to_start", "loop")),
+    ("&Edit", ("undo", "redo", "-", "select_all", "add", "delete", "toggle_mode", "toggle_enabled", "suggest",
+               "-", "snap", "snap_zero", "-", "settings")),
+    ("&View", ("zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-", "ab", "residual", "mask", "@spectrogram",
+               "-", "@docks")),
+    ("&Transport", ("play", "loop_play", "pause", "stop", "-", "to_start", "to_end", "loop")),
     ("&Process", ("preview", "cancel", "suggest", "batch")),
     ("&Help", ("shortcuts", "about")),
 )
@@ -149,7 +175,8 @@ SUBMENUS = {"@recent": "Open &recent"}
 TOOLBAR: tuple[str, ...] = ("open", "save_session", "export", "-", "undo", "redo", "-",
                             "to_start", "play", "stop", "loop", "@time", "-",
                             "zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-",
-                            "preview", "cancel", "ab", "mask", "-", "suggest", "batch", "@spacer", "settings")
+                            "preview", "cancel", "ab", "residual", "mask", "-", "suggest", "batch", "@spacer",
+                            "settings")
 TEXT_BESIDE_ICON = ("preview",)
 
 
@@ -184,6 +211,8 @@ class ActionTable:
             a.setToolTip(f"{s.tip or s.text.replace('&', '').replace('…', '')}" + (f"  ({sc})" if sc else ""))
             a.setCheckable(s.checkable)
             a.setChecked(s.checked)
+        if s.short:
+            a.setIconText(s.short)
         w.addAction(a)
         return a
 

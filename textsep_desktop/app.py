@@ -108,7 +108,7 @@ def setup_app(app: QApplication) -> None:
     app.setApplicationDisplayName("TextSep")
     app.setStyle("Fusion")
     app.setPalette(theme.palette())
-    app.setStyleSheet(theme.QSS)
+    app.setStyleSheet(theme.stylesheet())
     from textsep.paths import resource
 
     shipped = resource("icon.png")  # the project's icon (resources/), else a drawn one

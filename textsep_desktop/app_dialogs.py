@@ -2,18 +2,40 @@
 shortcuts, about."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-GESTURES = (("Drag", "on empty view: new region; on a region: move; on an edge: resize"),
-            ("Wheel", "zoom time · Shift/middle-drag: pan"))
+GESTURES = (("Drag", "on the view: select a time span (R makes it a region)"),
+            ("Drag a region", "move it; drag an edge to resize (edges snap)"),
+            ("Click", "set the cursor (drops the selection); on a region: select it"),
+            ("Wheel", "scroll in time"),
+            ("Ctrl+Wheel", "zoom time around the pointer"),
+            ("Shift+Wheel", "on the spectrogram: zoom frequency"),
+            ("Shift+Drag, middle drag", "pan"),
+            ("Overview strip", "drag the box or click to move the view"))
+
+
+def shortcuts_html(actions) -> str:
+    """Every action with all its keys (alternates too), then the mouse gestures, as an HTML table."""
+    rows = []
+    for a in actions:
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts()]
+        keys = [k for k in keys if k]
+        if keys and a.text():
+            text = a.text().replace("&", "")
+            rows.append(f"<tr><td><b>{' · '.join(keys)}</b></td><td>&nbsp;&nbsp;{text}</td></tr>")
+    rows.append("<tr><td colspan=2><br><i>Mouse</i></td></tr>")
+    for gesture, what in GESTURES:
+        rows.append(f"<tr><td><b>{gesture}</b></td><td>&nbsp;&nbsp;{what}</td></tr>")
+    return "<table>" + "".join(rows) + "</table>"
 
 
 class AppDialogs(QObject):
     def __init__(self, window: QMainWindow, settings, engine, status):
         super().__init__(window)
         self.window, self.settings, self.engine, self.status = window, settings, engine, status
+        self.shortcuts_box: QMessageBox | None = None
 
     def show_settings(self) -> None:
         from textsep_desktop.settings_dialog import SettingsDialog
@@ -24,15 +46,16 @@ class AppDialogs(QObject):
             self.status("Settings saved", 5000)
             self.engine.warm_if_needed()  # the newly chosen model loads in the background now
 
-    def show_shortcuts(self) -> None:
-        rows = []
-        for a in self.window.actions():
-            sc = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            if sc and a.text():
-                rows.append(f"<tr><td><b>{sc}</b></td><td>&nbsp;&nbsp;{a.text().replace('&', '')}</td></tr>")
-        for gesture, what in GESTURES:
-            rows.append(f"<tr><td><b>{gesture}</b></td><td>&nbsp;&nbsp;{what}</td></tr>")
-        QMessageBox.information(self.window, "Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")
+    def show_shortcuts(self) -> QMessageBox:
+        """F1: not modal, so the keys can be tried with the list open."""
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts and mouse",
+                          shortcuts_html(self.window.actions()), QMessageBox.StandardButton.Close,
+                          self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setModal(False)
+        box.show()
+        self.shortcuts_box = box
+        return box
 
     def show_about(self) -> None:
         from textsep_desktop import __version__

@@ -33,6 +33,8 @@ class Document:
         self.processed: np.ndarray | None = None
         self.processed_pyramid: PeakPyramid | None = None
         self.processed_for: tuple[Region, ...] | None = None
+        self.residual: np.ndarray | None = None  # original - processed: what the edit removed
+        self.residual_pyramid: PeakPyramid | None = None
 
     @property
     def path(self) -> Path | None:

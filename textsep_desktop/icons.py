@@ -289,7 +289,8 @@ _ICONS = {
     "zoom_in": lambda p, c: _magnifier(p, c, "+"), "zoom_out": lambda p, c: _magnifier(p, c, "-"),
     "zoom_sel": lambda p, c: _magnifier(p, c, "sel"), "zoom_fit": _fit,
     "preview": _wand, "cancel": _cancel, "suggest": _bulb, "batch": _batch, "settings": _gear,
-    "add_region": _plus_region, "delete": _trash, "ab": _text("A/B", 22), "png": _image, "mask": _mask,
+    "add_region": _plus_region, "delete": _trash, "ab": _text("A/B", 22), "residual": _text("A−B", 19),
+    "png": _image, "mask": _mask,
 }
 _CACHE: dict[str, QIcon] = {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from textsep_desktop.waveform_view import format_time
+from textsep_desktop.timefmt import format_clock as format_time
 
 SUBTYPE_NAMES = {"PCM_16": "16-bit PCM", "PCM_24": "24-bit PCM", "PCM_32": "32-bit PCM",
                  "PCM_S8": "8-bit PCM", "PCM_U8": "8-bit PCM", "FLOAT": "32-bit float",

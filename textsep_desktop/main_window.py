@@ -6,7 +6,9 @@ The parts, one module each:
   document.DocumentController    the open recording: open, recent files, sessions, edit specs, unsaved changes
   region_commands.RegionCommands undoable region edits
   processing.Processing          preview, export, suggestions, batch
-  transport.Transport            Player <-> view: play, cursor, loop, A/B, time display
+  transport.Transport            Player <-> view: play, cursor, loop, A/B/residual, time display
+  selection.SelectionController  the time selection (drag, snapping via snapping.Snapper, selection_bar)
+  editor_area, navigation        the central area: overview strip, view, scrollbar, selection bar
   spectrogram_jobs, engine_status, info_panel, app_dialogs
 Every long operation (loading, preview, export, suggestions, spectrograms) runs on a worker; the GUI
 thread only slices precomputed arrays. Region changes go through the QUndoStack. Errors are shown in
@@ -18,27 +20,30 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from textsep_desktop.actions import ActionTable, UiState
 from textsep_desktop.app_dialogs import AppDialogs
 from textsep_desktop.document import DocumentController
+from textsep_desktop.editor_area import EditorArea
 from textsep_desktop.engine_status import EngineStatus
 from textsep_desktop.info_panel import InfoPanel
 from textsep_desktop.jobs import JobController
 from textsep_desktop.model_manager import ModelManager
+from textsep_desktop.navigation import Navigator
 from textsep_desktop.processing import Processing
 from textsep_desktop.region_commands import RegionCommands
 from textsep_desktop.region_panel import RegionPanel
 from textsep_desktop.regions import RegionModel, RegionOverlay
+from textsep_desktop.selection import Selection, SelectionController
+from textsep_desktop.selection_bar import SelectionBar
 from textsep_desktop.settings import Settings
+from textsep_desktop.snapping import Snapper
 from textsep_desktop.spectrogram_jobs import SpectrogramJobs
+from textsep_desktop.spectrogram_settings import SpectrogramSettings
+from textsep_desktop.timefmt import TimeFormat
 from textsep_desktop.transport import Transport
 from textsep_desktop.waveform_view import WaveformView
-
-
-EMPTY_HINT = "Open a recording (Ctrl+O), drop a file here, or double-click one in the browser."
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +60,9 @@ class MainWindow(QMainWindow):
         self.action_table.bind(self)
         self._build_central()
         docks = self._build_docks()
-        self.action_table.build_menus(self.menuBar(), {"docks": [d.toggleViewAction() for d in docks]})
+        extra = {"docks": [d.toggleViewAction() for d in docks],
+                 "spectrogram": [self.spec_settings.menu_.menuAction()]}
+        self.action_table.build_menus(self.menuBar(), extra)
         self.document.attach_recent_menu(self.action_table.submenus["recent"])
         self.action_table.build_toolbar({"time": self.transport.time_label})
         self._build_status()
@@ -96,10 +103,13 @@ class MainWindow(QMainWindow):
 
         self.regions = RegionModel(self)
         self.undo_stack = QUndoStack(self)
-        self.view = WaveformView()
+        self.time_format = TimeFormat(self.settings.time_format, self)
+        self.time_format.changed.connect(lambda: setattr(self.settings, "time_format", self.time_format.fmt))
+        self.view = WaveformView(self.time_format)
+        self.selection = Selection(self)
         self.overlay = RegionOverlay(self.regions, [self.view.wave_plot, self.view.spec_plot],
                                      label_plot=self.view.wave_plot)
-        self.panel = RegionPanel(self.regions)
+        self.panel = RegionPanel(self.regions, self.time_format)
         self.player = Player(self)
         self.browser = BrowserPanel()
         self.info = InfoPanel()
@@ -110,10 +120,14 @@ class MainWindow(QMainWindow):
         self.document = DocumentController(self, self.jobs, self.settings, self.regions, self.undo_stack,
                                            self.view, self.overlay, self.browser,
                                            confirm_discard=confirm_discard)
+        self.snapper = Snapper(self.regions, self.view, self.document, self.selection)
+        self.selection_ctrl = SelectionController(self.selection, self.view, self.snapper, self.panel,
+                                                  self.regions, self.document, self)
         self.region_commands = RegionCommands(self.document, self.regions, self.undo_stack, self.panel,
-                                              self.overlay, self.view, self.settings, status, self)
+                                              self.overlay, self.view, self.settings, status, self,
+                                              selection=self.selection, snapper=self.snapper)
         self.transport = Transport(self.player, self.view, self.action_table, self.document,
-                                   self.region_commands.selected_span, status, self)
+                                   self.selection_ctrl.current_span, status, self)
         self.spectrograms = SpectrogramJobs(self.document, self.view, self)
         self.processing = Processing(self, document=self.document, jobs=self.jobs, models=self.models,
                                      engine=self.engine, regions=self.regions,
@@ -122,16 +136,13 @@ class MainWindow(QMainWindow):
         self.app_dialogs = AppDialogs(self, self.settings, self.engine, status)
 
     def _build_central(self) -> None:
-        self.empty_label = QLabel(EMPTY_HINT)
-        self.empty_label.setObjectName("hint")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        central = QWidget()
-        lay = QVBoxLayout(central)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(self.view, 1)
-        lay.addWidget(self.empty_label)
-        self.setCentralWidget(central)
+        self.editor = EditorArea(self.view)
+        self.navigator = Navigator(self.view, self.editor.overview, self.editor.scrollbar, self)
+        self.selection_bar = SelectionBar(self.selection_ctrl, self.time_format, self.view, self.action_table,
+                                          self.jobs.status)
+        self.spec_settings = SpectrogramSettings(self.settings, self.view.spec_display, self.spectrograms)
+        self.editor.add_bar(self.selection_bar, self.spec_settings)
+        self.setCentralWidget(self.editor)
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -161,7 +172,6 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         rc = self.region_commands
-        self.view.regionDrawn.connect(rc.add)
         self.overlay.regionEdited.connect(rc.dragged)
         self.overlay.regionClicked.connect(self.panel.select)
         self.panel.selection_changed.connect(self.overlay.select)
@@ -172,6 +182,9 @@ class MainWindow(QMainWindow):
         self.browser.folderChanged.connect(lambda d: setattr(self.settings, "browser_dir", d))
         for sig in (self.regions.inserted, self.regions.removed, self.regions.changed, self.regions.reset):
             sig.connect(self.refresh)
+        self.document.documentChanged.connect(lambda d: self.time_format.set_rate(d.audio.sr))
+        self.document.documentChanged.connect(lambda d: self.navigator.set_audio(d.pyramid))
+        self.selection.changed.connect(self.refresh)
         self.document.documentChanged.connect(self.transport.load)
         self.document.documentChanged.connect(self.info.show_document)
         self.document.documentChanged.connect(lambda _doc: self.spectrograms.start("overview"))
@@ -187,12 +200,13 @@ class MainWindow(QMainWindow):
         has = doc is not None
         return UiState(has_doc=has, busy=self.jobs.busy, selected=self.panel.selected_id() is not None,
                        can_play=has and self.transport.can_play, regions=len(self.regions),
-                       processed=has and doc.processed is not None)
+                       processed=has and doc.processed is not None,
+                       span=has and self.selection_ctrl.current_span() is not None)
 
     def refresh(self, *_) -> None:
         """Apply every action's enable rule (and the empty-window hint) to the current state."""
         self.action_table.refresh(self.ui_state())
-        self.empty_label.setVisible(self.document.doc is None)
+        self.editor.set_empty(self.document.doc is None)
 
     # ------------------------------------------------------------------ drag and drop
     def dragEnterEvent(self, ev):  # noqa: N802

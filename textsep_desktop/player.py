@@ -3,7 +3,8 @@
 sounddevice (and PortAudio) are imported lazily on first use. Without a usable output device the
 player reports `available == False` and a `reason` for the status bar, and the rest of the app
 runs normally. The callback reads from whichever buffer is current (original or processed), so A/B
-can flip during playback without a gap. Position is polled by a QTimer on the GUI thread.
+can flip during playback without a gap; "R" is what the edit removed (original - processed). Position is
+polled by a QTimer on the GUI thread.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Player(QObject):
         self.sr = 0
         self._pos = 0  # frames; written by the audio thread, read by the GUI thread
         self._loop: tuple[int, int] | None = None
+        self._end_frame: int | None = None  # playing a selection stops here
         self._stream = None
         self._lock = threading.Lock()
         self._ended = False
@@ -68,18 +70,20 @@ class Player(QObject):
         self.sr = int(sr)
         self._pos = 0
 
-    def set_processed(self, samples: np.ndarray | None) -> None:
+    def set_processed(self, samples: np.ndarray | None, residual: np.ndarray | None = None) -> None:
+        """The processed audio (B) and what the edit removed (R); None drops both."""
         with self._lock:
-            if samples is None:
-                self._buffers.pop("B", None)
-                if self.which == "B":
-                    self.which = "A"
-            else:
-                self._buffers["B"] = np.atleast_2d(samples)
+            for key, buf in (("B", samples), ("R", residual if samples is not None else None)):
+                if buf is None:
+                    self._buffers.pop(key, None)
+                else:
+                    self._buffers[key] = np.atleast_2d(buf)
+            if self.which not in self._buffers:
+                self.which = "A"
 
     def select(self, which: str) -> None:
         with self._lock:
-            if which == "B" and "B" not in self._buffers:
+            if which not in self._buffers:
                 which = "A"
             self.which = which
 
@@ -93,7 +97,9 @@ class Player(QObject):
         return self._pos / self.sr if self.sr else 0.0
 
     # -- transport ------------------------------------------------------------------------------
-    def play(self, start_s: float | None = None, loop: tuple[float, float] | None = None) -> bool:
+    def play(self, start_s: float | None = None, loop: tuple[float, float] | None = None,
+             end_s: float | None = None) -> bool:
+        """From `start_s` (None: where it paused) to the end, to `end_s`, or around `loop` (start, end)."""
         if not self._buffers:
             return False
         if not self.check():
@@ -109,7 +115,11 @@ class Player(QObject):
                 self._pos = a
         else:
             self._loop = None
-        if self._pos >= self.frames:
+        if end_s is not None and self._loop is None:
+            self._end_frame = min(self.frames, int(round(end_s * self.sr)))
+        elif start_s is not None or loop is not None:
+            self._end_frame = None
+        if self._pos >= (self._end_frame or self.frames):
             self._pos = 0
         C = self._buffers["A"].shape[0]
         self._out_channels = C if C <= min(2, self._max_channels) else min(2, self._max_channels)
@@ -169,7 +179,7 @@ class Player(QObject):
         with self._lock:
             buf = self._buffers.get(self.which, self._buffers.get("A"))
         pos = self._pos
-        end = self._loop[1] if self._loop else buf.shape[1]
+        end = self._loop[1] if self._loop else min(buf.shape[1], self._end_frame or buf.shape[1])
         written = 0
         while written < frames:
             n = min(frames - written, end - pos)

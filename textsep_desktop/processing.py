@@ -16,8 +16,18 @@ from textsep_desktop.peaks import PeakPyramid
 from textsep_desktop.region_commands import PLACEHOLDER_PROMPT
 
 
+STALE_TEXT = "Processed audio is out of date: Preview again (P)"
+
+
 def _preview_error_title(exc: BaseException) -> str:
     return "Could not load the model" if user_errors.is_model_error(exc) else "Preview failed"
+
+
+def processed_result(samples, out, sr: int, regions) -> tuple:
+    """(processed, its peaks, residual, its peaks, regions) for `_set_processed`, computed on the worker. The
+    residual -- what the edit removed -- is original - processed: exactly 0 outside the regions."""
+    residual = (samples - out).astype(samples.dtype, copy=False)
+    return out, PeakPyramid(out, sr), residual, PeakPyramid(residual, sr), tuple(regions)
 
 
 class Processing(QObject):
@@ -35,19 +45,24 @@ class Processing(QObject):
         self.stale_label = QLabel("")
         self.stale_label.setStyleSheet("color: #ffbe5a;")
         for sig in (regions.inserted, regions.removed, regions.changed, regions.reset):
-            sig.connect(self._regions_changed)
+            sig.connect(self.update_stale)
+        document.documentChanged.connect(self.update_stale)  # a new file starts with nothing processed
 
     @property
     def processed(self) -> bool:
         d = self.document.doc
         return d is not None and d.processed is not None
 
-    def _regions_changed(self, *_) -> None:
+    @property
+    def stale(self) -> bool:
+        """The processed audio was made for other regions than the enabled ones now."""
         d = self.document.doc
-        if d is not None and d.processed is not None:
-            current = tuple(r for r in self.regions.regions() if r.enabled)
-            stale = current != d.processed_for
-            self.stale_label.setText("Processed audio is out of date: Preview again (P)" if stale else "")
+        if d is None or d.processed is None:
+            return False
+        return tuple(r for r in self.regions.regions() if r.enabled) != d.processed_for
+
+    def update_stale(self, *_) -> None:
+        self.stale_label.setText(STALE_TEXT if self.stale else "")
 
     # ------------------------------------------------------------------ checks before running the model
     def _check_regions(self) -> list[Region] | None:
@@ -86,30 +101,32 @@ class Processing(QObject):
         def job(progress, cancel):
             sep = models.get(progress)
             out, report = sep.separate(samples, sr, regions, progress=progress, cancel=cancel)
-            warnings = list(report.warnings)
-            pyr = PeakPyramid(out, sr)
-            return out, pyr, tuple(regions), warnings
+            return processed_result(samples, out, sr, regions), list(report.warnings)
 
         return self.jobs.start("Preview", job, lambda res, d=doc: self._preview_done(d, *res),
                                error_title=_preview_error_title)
 
-    def _preview_done(self, doc, out, pyr, regions, warnings) -> None:
+    def _preview_done(self, doc, result, warnings) -> None:
         self.engine.model_loaded()
         if doc is not self.document.doc:
             return  # another file was opened meanwhile
-        self._set_processed(out, pyr, regions)
+        regions = result[-1]
+        self._set_processed(*result)
         self.transport.show_processed()
-        msg = f"Preview ready: {len(regions)} region(s) processed. Press B to flip A/B, Space to listen."
+        msg = f"Preview ready: {len(regions)} region(s) processed. {self.transport.listen_hint()}"
+        if self.stale:
+            msg = "Preview ready, but the regions changed while it ran: it is out of date. Preview again (P)."
         if warnings:
             msg += "  " + " ".join(warnings)
         self.jobs.status(msg, 10000)
 
-    def _set_processed(self, out, pyr, regions) -> None:
+    def _set_processed(self, out, pyr, residual, rpyr, regions) -> None:
         d = self.document.doc
         d.processed, d.processed_pyramid, d.processed_for = out, pyr, tuple(regions)
-        self.view.set_processed(pyr)
-        self.transport.set_processed(out)
-        self.stale_label.setText("")
+        d.residual, d.residual_pyramid = residual, rpyr
+        self.view.set_processed(pyr, rpyr)
+        self.transport.set_processed(out, residual)
+        self.update_stale()  # regions changed while it ran: the result is already out of date
         self.processedChanged.emit()
 
     # ------------------------------------------------------------------ export
@@ -170,7 +187,7 @@ class Processing(QObject):
                 sep = models.get(progress)
                 out = sep.separate(samples, sr, list(current), progress=lambda f, m: progress(0.9 * f, m),
                                    cancel=cancel).audio
-                fresh = (out, PeakPyramid(out, sr), current)
+                fresh = processed_result(samples, out, sr, current)
             elif out is None:
                 out = samples  # no regions: an exact copy in the chosen format
             progress(0.95, f"Writing {path.name}…")

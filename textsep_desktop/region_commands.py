@@ -1,7 +1,7 @@
 """Region commands: every change to the regions, made as an undoable QUndoStack command.
 
-Regions come from a drag on the view, the Add action, the table (its edit requests), dragging a region's
-items, and the selected-region actions (delete, toggle mode, toggle enabled, zoom to it).
+Regions come from the selection (R: "Add region from selection"), the table (its edit requests), dragging a
+region's items (snapped like the selection) and the selected-region actions (delete, toggle mode, enabled).
 """
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ PLACEHOLDER_PROMPT = "describe the sound"
 
 
 class RegionCommands(QObject):
-    def __init__(self, document, regions, undo_stack, panel, overlay, view, settings, status, parent=None):
+    def __init__(self, document, regions, undo_stack, panel, overlay, view, settings, status, parent=None, *,
+                 selection=None, snapper=None):
         super().__init__(parent)
         self.document, self.regions, self.undo_stack = document, regions, undo_stack
         self.panel, self.overlay, self.view, self.settings = panel, overlay, view, settings
         self.status = status  # status(msg, ms): the status bar
+        self.selection, self.snapper = selection, snapper
 
     def add(self, t0: float, t1: float, prompt: str | None = None, mode: str = "keep") -> int | None:
         """Add a region (clipped to the file) and select it; without a prompt, its prompt cell opens."""
@@ -41,6 +43,19 @@ class RegionCommands(QObject):
             QTimer.singleShot(0, lambda rid=cmd.rid: rid in self.regions and self.panel.edit_prompt(rid))
         return cmd.rid
 
+    def add_from_selection(self) -> int | None:
+        """R: the selection becomes a region (its prompt cell opens); without one, the middle of the view."""
+        if self.document.doc is None:
+            return None
+        if self.selection is None or self.selection.span is None:
+            self.add_at_view()
+            return None
+        t0, t1 = self.selection.span
+        rid = self.add(t0, t1)
+        if rid is not None:
+            self.selection.clear()
+        return rid
+
     def add_at_view(self) -> None:
         """Add a region over the middle fifth of the visible span."""
         if self.document.doc is None:
@@ -55,6 +70,7 @@ class RegionCommands(QObject):
 
     def dragged(self, rid: int, lo: float, hi: float) -> None:
         """The user finished dragging region `rid` to lo..hi on the view."""
+        lo, hi = self._snapped(rid, lo, hi)
         try:
             end = min(self.document.doc.duration, hi)
             new = replace(self.regions.get(rid), start_s=max(0.0, lo), end_s=end)
@@ -63,6 +79,25 @@ class RegionCommands(QObject):
             self.status(f"Not applied: {exc}", 5000)
             return
         self.edit(rid, new)
+
+    def _snapped(self, rid: int, lo: float, hi: float) -> tuple[float, float]:
+        """A dragged edge snaps; a moved region snaps whichever of its edges is nearer a target, keeping its
+        length."""
+        if self.snapper is None or rid not in self.regions:
+            return lo, hi
+        r = self.regions.get(rid)
+        moved_lo, moved_hi = abs(lo - r.start_s) > 1e-12, abs(hi - r.end_s) > 1e-12
+        snap = self.snapper.snap
+        if moved_lo and moved_hi:  # the whole region moved
+            a, b = snap(lo, rid), snap(hi, rid)
+            da, db = a - lo, b - hi
+            shift = da if (da and (not db or abs(da) <= abs(db))) else db
+            return lo + shift, hi + shift
+        if moved_lo:
+            lo = snap(lo, rid)
+        if moved_hi:
+            hi = snap(hi, rid)
+        return (lo, hi) if hi > lo else (min(lo, hi), max(lo, hi))
 
     def delete_selected(self) -> None:
         rid = self.panel.selected_id()

@@ -11,11 +11,12 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
-                               QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
+                               QLineEdit, QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from textsep.edits import MAX_DEPTH_DB, MODES, EditError, Region
 from textsep_desktop.depth import DEPTH_TIP, DEPTH_WHAT, MIN_DEPTH_EDIT_DB
 from textsep_desktop.regions import RegionModel, region_colour
+from textsep_desktop.timefmt import TimeFormat
 
 COLUMNS = ("", "#", "Start", "End", "Prompt", "Mode", "Fade ms", "Depth dB")
 C_ON, C_NUM, C_START, C_END, C_PROMPT, C_MODE, C_FADE, C_DEPTH = range(8)
@@ -24,9 +25,11 @@ class RegionTableModel(QAbstractTableModel):
     edit_requested = Signal(int, object)  # id, new Region
     edit_failed = Signal(str)
 
-    def __init__(self, regions: RegionModel, parent=None):
+    def __init__(self, regions: RegionModel, time_format: TimeFormat | None = None, parent=None):
         super().__init__(parent)
         self.regions = regions
+        self.time_format = time_format or TimeFormat()
+        self.time_format.changed.connect(self._times_changed)
         regions.inserted.connect(self._inserted)
         regions.removed.connect(self._removed)
         regions.changed.connect(self._changed)
@@ -50,6 +53,10 @@ class RegionTableModel(QAbstractTableModel):
     def _changed(self, rid: int) -> None:
         row = self._ids.index(rid)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _times_changed(self) -> None:
+        if self._ids:
+            self.dataChanged.emit(self.index(0, C_START), self.index(len(self._ids) - 1, C_END))
 
     def _reset(self) -> None:
         self.beginResetModel()
@@ -77,7 +84,8 @@ class RegionTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return ("Enabled", "Order (regions apply in this order)", "Start (seconds)", "End (seconds)",
+            return ("Enabled", "Order (regions apply in this order)",
+                    "Start (in the selection bar's time format)", "End (in the selection bar's time format)",
                     "What to keep or remove, in words", "keep = isolate it, remove = suppress it",
                     "Raised-cosine fade inside the region edges", DEPTH_TIP)[section]
         return None
@@ -99,7 +107,8 @@ class RegionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and c == C_ON:
             return Qt.CheckState.Checked if r.enabled else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DisplayRole:
-            return {C_NUM: str(index.row() + 1), C_START: f"{r.start_s:.3f}", C_END: f"{r.end_s:.3f}",
+            fmt = self.time_format.text
+            return {C_NUM: str(index.row() + 1), C_START: fmt(r.start_s), C_END: fmt(r.end_s),
                     C_PROMPT: r.prompt, C_MODE: r.mode, C_FADE: f"{r.fade_ms:g}",
                     C_DEPTH: f"{r.depth_db:g}"}.get(c)
         if role == Qt.ItemDataRole.EditRole:
@@ -185,6 +194,31 @@ class ModeDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText())
 
 
+class TimeDelegate(QStyledItemDelegate):
+    """Start/end typed in the current time format (h:mm:ss.mmm, seconds or samples)."""
+
+    def __init__(self, time_format: TimeFormat, parent=None):
+        super().__init__(parent)
+        self.time_format = time_format
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        ed = QLineEdit(parent)
+        ed.setFrame(False)
+        ed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return ed
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        editor.setText(self.time_format.text(float(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        try:
+            t = self.time_format.parse(editor.text())
+        except ValueError as exc:
+            model.edit_failed.emit(str(exc))
+            return
+        model.setData(index, t)
+
+
 class NumberDelegate(QStyledItemDelegate):
     def __init__(self, decimals: int, maximum: float, step: float, parent=None, minimum: float = 0.0,
                  suffix: str = ""):
@@ -213,10 +247,10 @@ class RegionPanel(QWidget):
 
     selection_changed = Signal(object)
 
-    def __init__(self, regions: RegionModel, parent=None):
+    def __init__(self, regions: RegionModel, time_format: TimeFormat | None = None, parent=None):
         super().__init__(parent)
         self.regions = regions
-        self.model = RegionTableModel(regions, self)
+        self.model = RegionTableModel(regions, time_format, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -229,7 +263,7 @@ class RegionPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setItemDelegateForColumn(C_MODE, ModeDelegate(self.table))
-        self.time_delegate = NumberDelegate(3, 1e7, 0.1, self.table)
+        self.time_delegate = TimeDelegate(self.model.time_format, self.table)
         self.table.setItemDelegateForColumn(C_START, self.time_delegate)
         self.table.setItemDelegateForColumn(C_END, self.time_delegate)
         self.table.setItemDelegateForColumn(C_FADE, NumberDelegate(0, 10000, 10, self.table))
@@ -237,7 +271,7 @@ class RegionPanel(QWidget):
         self.table.setItemDelegateForColumn(C_DEPTH, self.depth_delegate)
         h = self.table.horizontalHeader()
         fm = h.fontMetrics()
-        for c, w in ((C_ON, 28), (C_NUM, 46), (C_START, 82), (C_END, 82), (C_MODE, 86), (C_FADE, 74),
+        for c, w in ((C_ON, 28), (C_NUM, 46), (C_START, 104), (C_END, 104), (C_MODE, 86), (C_FADE, 74),
                      (C_DEPTH, 84)):
             h.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
             h.resizeSection(c, max(w, fm.horizontalAdvance(COLUMNS[c]) + 22))  # the header text never clips
@@ -245,7 +279,7 @@ class RegionPanel(QWidget):
         h.setHighlightSections(False)
         self.table.selectionModel().selectionChanged.connect(self._selection)
 
-        self.hint = QLabel("Drag on the waveform or spectrogram to add a region")
+        self.hint = QLabel("Drag on the waveform or spectrogram to select, then press R to add a region")
         self.hint.setObjectName("hint")
         self.bar = QHBoxLayout()
         self.bar.setContentsMargins(6, 4, 6, 2)

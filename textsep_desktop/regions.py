@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics
 
 from textsep.edits import Region
 
 MODE_COLOURS = {"keep": QColor(64, 200, 120), "remove": QColor(235, 84, 72)}
 DISABLED_COLOUR = QColor(140, 140, 150)
+LABEL_PAD_PX = 4  # a label keeps this far from its region's edges
+LABEL_ROW_PX = 22  # overlapping regions' labels stack in rows this far apart
 
 
 def region_colour(region: Region) -> QColor:
@@ -103,13 +105,16 @@ class RegionModel(QObject):
 
 
 class _RegionItem(pg.LinearRegionItem):
-    """LinearRegionItem that reports clicks (for selection)."""
+    """LinearRegionItem that reports clicks (for selection) and repaints its fill when the brush changes
+    (pyqtgraph's setBrush only stores it: a mode change left the old colour until the next redraw)."""
 
     clicked = Signal(object)
 
-    def mouseClickEvent(self, ev):  # noqa: N802 - Qt naming
-        from PySide6.QtCore import Qt
+    def setBrush(self, *br, **kargs):  # noqa: N802 - Qt naming
+        super().setBrush(*br, **kargs)
+        self.update()
 
+    def mouseClickEvent(self, ev):  # noqa: N802 - Qt naming
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.clicked.emit(self)
@@ -135,13 +140,16 @@ class RegionOverlay(QObject):
         self.plots = plots
         self.label_plot = label_plot or plots[0]
         self.items: dict[int, list[_RegionItem]] = {}
-        self.labels: dict[int, pg.InfLineLabel] = {}
+        self.labels: dict[int, pg.TextItem] = {}
+        self.label_texts: dict[int, str] = {}  # each label's full text (the shown one may be elided)
         self.selected: int | None = None
         self.bounds: tuple[float, float] | None = None
         model.inserted.connect(lambda rid, _i: self._add(rid))
         model.removed.connect(self._remove)
         model.changed.connect(self.refresh)
         model.reset.connect(self.rebuild)
+        self.label_plot.vb.sigRangeChanged.connect(lambda *_: self.layout_labels())
+        self.label_plot.vb.sigResized.connect(lambda *_: self.layout_labels())
 
     def set_bounds(self, lo: float, hi: float) -> None:
         self.bounds = (lo, hi)
@@ -170,9 +178,9 @@ class RegionOverlay(QObject):
             plot.addItem(it)
             items.append(it)
         self.items[rid] = items
-        idx = self.plots.index(self.label_plot)
-        label = pg.InfLineLabel(items[idx].lines[0], "", position=0.9, anchor=(0, 0.5), color=(240, 240, 245),
-                               fill=pg.mkBrush(18, 20, 26, 190))
+        label = pg.TextItem("", color=(240, 240, 245), fill=pg.mkBrush(18, 20, 26, 190), anchor=(0, 0))
+        label.setZValue(30)
+        self.label_plot.addItem(label, ignoreBounds=True)
         self.labels[rid] = label
         self._style(rid)
         self._relabel()
@@ -180,7 +188,10 @@ class RegionOverlay(QObject):
     def _remove(self, rid: int) -> None:
         for plot, it in zip(self.plots, self.items.pop(rid, [])):
             plot.removeItem(it)
-        self.labels.pop(rid, None)
+        label = self.labels.pop(rid, None)
+        self.label_texts.pop(rid, None)
+        if label is not None:
+            self.label_plot.removeItem(label)
         if self.selected == rid:
             self.selected = None
         self._relabel()
@@ -204,10 +215,42 @@ class RegionOverlay(QObject):
             text = f"{self.model.number(rid)}  {sign} {r.prompt}"
             if not r.enabled:
                 text += "  (off)"
-            label.setText(text)
+            self.label_texts[rid] = text
             tip = region_tooltip(r, self.model.number(rid))
             for it in self.items.get(rid, []):
                 it.setToolTip(tip)
+        self.layout_labels()
+
+    def layout_labels(self) -> None:
+        """Each label inside its region's visible part, elided to fit (hidden when not even the number fits);
+        regions that overlap in time put their labels on separate rows."""
+        vb = self.label_plot.vb
+        (x0, x1), (_y0, y1) = vb.viewRange()
+        w_px, h_px = vb.width(), vb.height()
+        if w_px <= 0 or h_px <= 0 or x1 <= x0:
+            return
+        px_per_s = w_px / (x1 - x0)
+        units_per_px = (y1 - _y0) / h_px
+        rows: list[float] = []  # the end (s) of the last label placed on each row
+        shown = (rid for rid in self.labels if rid in self.model)
+        order = sorted(shown, key=lambda i: self.model.get(i).start_s)
+        for rid in order:
+            r, label = self.model.get(rid), self.labels[rid]
+            a, b = max(r.start_s, x0), min(r.end_s, x1)
+            margin = 2 * label.textItem.document().documentMargin() + 2
+            room = (b - a) * px_per_s - 2 * LABEL_PAD_PX - margin  # for the text itself
+            fm = QFontMetrics(label.textItem.font())
+            text = fm.elidedText(self.label_texts.get(rid, ""), Qt.TextElideMode.ElideRight, int(room))
+            if room < fm.horizontalAdvance(str(self.model.number(rid))) + 6 or not text:
+                label.hide()
+                continue
+            row = next((i for i, end in enumerate(rows) if end <= r.start_s), len(rows))
+            if row == len(rows):
+                rows.append(r.end_s)
+            rows[row] = r.end_s
+            label.setText(text)
+            label.setPos(a + LABEL_PAD_PX / px_per_s, y1 - (3 + row * LABEL_ROW_PX) * units_per_px)
+            label.show()
 
     def _style(self, rid: int) -> None:
         r = self.model.get(rid)

@@ -99,6 +99,40 @@ class Settings:
     def default_depth_db(self, v: float) -> None:
         self.q.setValue("edit/default_depth_db", float(v))
 
+    # -- view -----------------------------------------------------------------------------------
+    @property
+    def time_format(self) -> str:
+        """"hms", "seconds" or "samples" (textsep_desktop.timefmt.FORMATS)."""
+        return self._get("view/time_format", "hms", str)
+
+    @time_format.setter
+    def time_format(self, v: str) -> None:
+        self.q.setValue("view/time_format", str(v))
+
+    @property
+    def spec_colour_map(self) -> str:
+        return self._get("view/spec_colour_map", "inferno", str)
+
+    @spec_colour_map.setter
+    def spec_colour_map(self, v: str) -> None:
+        self.q.setValue("view/spec_colour_map", str(v))
+
+    @property
+    def spec_db_range(self) -> int:
+        return self._get("view/spec_db_range", 85, int)
+
+    @spec_db_range.setter
+    def spec_db_range(self, v: int) -> None:
+        self.q.setValue("view/spec_db_range", int(v))
+
+    @property
+    def spec_fft_size(self) -> int:
+        return self._get("view/spec_fft_size", 2048, int)
+
+    @spec_fft_size.setter
+    def spec_fft_size(self, v: int) -> None:
+        self.q.setValue("view/spec_fft_size", int(v))
+
     # -- files ----------------------------------------------------------------------------------
     @property
     def recent_files(self) -> list[str]:

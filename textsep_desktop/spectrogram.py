@@ -3,7 +3,9 @@
 For a span [t0, t1) of a (mono) signal we compute at most `max_frames` frames: for long spans the
 frames are spread out (an overview), and when the user zooms in a new, finer image of just the
 visible span is computed. Values are dB re full scale. When a processed version exists, the
-effective mask |processed| / |original| is computed on the same grid (1 where nothing changed).
+effective mask |processed| / |original| is computed on the same grid (1 where nothing changed), and from it
+the effect overlay: what the edit removed is dimmed by its attenuation in dB (EFFECT_RANGE_DB or more: dimmed
+the most), so the spectrogram under it stays readable. The FFT size is a parameter (the view's setting).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 N_FFT = 2048
+FFT_SIZES = (512, 1024, 2048, 4096, 8192)
 N_ROWS = 256
 FLOOR_DB = -100.0
 MIN_HZ = 20.0
@@ -45,10 +48,10 @@ def mel_filterbank(sr: int, n_fft: int = N_FFT, n_rows: int = N_ROWS) -> np.ndar
 _FB_CACHE: dict[tuple, np.ndarray] = {}
 
 
-def _fb(sr: int) -> np.ndarray:
-    key = (sr, N_FFT, N_ROWS)
+def _fb(sr: int, n_fft: int = N_FFT) -> np.ndarray:
+    key = (sr, n_fft, N_ROWS)
     if key not in _FB_CACHE:
-        _FB_CACHE[key] = mel_filterbank(sr)
+        _FB_CACHE[key] = mel_filterbank(sr, n_fft)
     return _FB_CACHE[key]
 
 
@@ -71,35 +74,47 @@ class SpecImage:
     db: np.ndarray  # [N_ROWS, frames] float32 dB
     processed_db: np.ndarray | None = None
     mask: np.ndarray | None = None  # [N_ROWS, frames] effective gain |processed| / |original| in [0, 1]
-    mask_rgba: np.ndarray | None = None  # [N_ROWS, frames, 4] uint8 overlay: what the edit removed
+    effect_rgba: np.ndarray | None = None  # [N_ROWS, frames, 4] uint8 overlay: dims what the edit removed
     peak_db: float = 0.0  # 99.7th percentile of db: the top of the display range
+    n_fft: int = N_FFT
 
 
-MASK_RGB = (40, 230, 255)
-MASK_MAX_ALPHA = 210
+EFFECT_RGB = (6, 8, 20)  # the dimming colour: a near-black blue, so dimmed parts read as "turned down"
+EFFECT_MAX_ALPHA = 0.84  # at EFFECT_RANGE_DB of attenuation or more; the structure beneath stays visible
+EFFECT_RANGE_DB = 40.0
 
 
-def mask_overlay(mask: np.ndarray) -> np.ndarray:
+def attenuation_db(mask: np.ndarray) -> np.ndarray:
+    """How far the edit turned each cell down, in dB (>= 0)."""
+    return -20.0 * np.log10(np.clip(mask, 1e-6, 1.0))
+
+
+def effect_alpha(att_db) -> np.ndarray:
+    """Overlay opacity (0..EFFECT_MAX_ALPHA) for an attenuation in dB: linear in dB up to EFFECT_RANGE_DB."""
+    return EFFECT_MAX_ALPHA * np.clip(np.asarray(att_db, dtype=np.float32) / EFFECT_RANGE_DB, 0.0, 1.0)
+
+
+def effect_overlay(mask: np.ndarray) -> np.ndarray:
     rgba = np.empty(mask.shape + (4,), dtype=np.ubyte)
-    rgba[..., 0], rgba[..., 1], rgba[..., 2] = MASK_RGB
-    rgba[..., 3] = np.clip((1.0 - mask) * MASK_MAX_ALPHA, 0, MASK_MAX_ALPHA).astype(np.ubyte)
+    rgba[..., 0], rgba[..., 1], rgba[..., 2] = EFFECT_RGB
+    rgba[..., 3] = np.round(effect_alpha(attenuation_db(mask)) * 255).astype(np.ubyte)
     return rgba
 
 
-def _frame_starts(a: int, b: int, max_frames: int) -> np.ndarray:
+def _frame_starts(a: int, b: int, max_frames: int, n_fft: int = N_FFT) -> np.ndarray:
     span = b - a
-    hop = max(N_FFT // 4, int(np.ceil(span / max_frames)))
+    hop = max(n_fft // 4, int(np.ceil(span / max_frames)))
     n = max(1, span // hop)
-    return a + np.arange(n) * hop + (hop - N_FFT) // 2, hop
+    return a + np.arange(n) * hop + (hop - n_fft) // 2, hop
 
 
-def _power_rows(x: np.ndarray, starts: np.ndarray, sr: int, cancel=None) -> np.ndarray:
+def _power_rows(x: np.ndarray, starts: np.ndarray, sr: int, cancel=None, n_fft: int = N_FFT) -> np.ndarray:
     """Mel-row power [frames, N_ROWS] of the channel average of x [C, N] (or [N]) for frames starting at
     `starts` (zero-padded at the edges). Only the frames' samples are downmixed, never the whole file."""
     x = np.atleast_2d(x)
     n = x.shape[1]
-    win = np.hanning(N_FFT).astype(np.float32)
-    fb = _fb(sr)
+    win = np.hanning(n_fft).astype(np.float32)
+    fb = _fb(sr, n_fft)
     out = np.empty((len(starts), N_ROWS), dtype=np.float32)
     norm = (win.sum() / 2) ** 2
     step = 128  # frames per batch: numpy fancy indexing holds the GIL, keep each hold short for the GUI
@@ -107,7 +122,7 @@ def _power_rows(x: np.ndarray, starts: np.ndarray, sr: int, cancel=None) -> np.n
         if cancel is not None and cancel.is_set():
             raise InterruptedError("spectrogram cancelled")
         s = starts[i: i + step]
-        idx = s[:, None] + np.arange(N_FFT)[None, :]
+        idx = s[:, None] + np.arange(n_fft)[None, :]
         valid = (idx >= 0) & (idx < n)
         cidx = np.clip(idx, 0, n - 1)
         frames = x[0, cidx].astype(np.float32)
@@ -121,7 +136,7 @@ def _power_rows(x: np.ndarray, starts: np.ndarray, sr: int, cancel=None) -> np.n
 
 
 def compute(samples: np.ndarray, sr: int, t0: float, t1: float, max_frames: int = 2000, processed=None,
-            cancel=None) -> SpecImage:
+            cancel=None, n_fft: int = N_FFT) -> SpecImage:
     """Spectrogram image of samples [C, N] (channel average) over [t0, t1); with `processed` (same shape)
     also the processed image and the effective mask."""
     n = np.atleast_2d(samples).shape[1]
@@ -129,18 +144,18 @@ def compute(samples: np.ndarray, sr: int, t0: float, t1: float, max_frames: int 
     b = min(n, int(np.ceil(t1 * sr)))
     if b - a < 2:
         a, b = 0, n
-    starts, hop = _frame_starts(a, b, max_frames)
-    p = _power_rows(samples, starts, sr, cancel)
+    starts, hop = _frame_starts(a, b, max_frames, n_fft)
+    p = _power_rows(samples, starts, sr, cancel, n_fft)
     db = (10 * np.log10(np.maximum(p, 1e-12))).clip(FLOOR_DB, None).astype(np.float32)
     img = SpecImage(a / sr, (a + len(starts) * hop) / sr, sr, np.ascontiguousarray(db.T),
-                    peak_db=float(np.percentile(db, 99.7)))
+                    peak_db=float(np.percentile(db, 99.7)), n_fft=n_fft)
     if processed is not None:
-        pp = _power_rows(processed, starts, sr, cancel)
+        pp = _power_rows(processed, starts, sr, cancel, n_fft)
         pdb = (10 * np.log10(np.maximum(pp, 1e-12))).clip(FLOOR_DB, None).astype(np.float32)
         img.processed_db = np.ascontiguousarray(pdb.T)
         # effective amplitude gain of the edit, 1 where the signal is unchanged or silent
         gain = np.sqrt(pp / np.maximum(p, 1e-12))
         gain[p < 1e-10] = 1.0
         img.mask = np.ascontiguousarray(np.clip(gain, 0, 1).astype(np.float32).T)
-        img.mask_rgba = mask_overlay(img.mask)
+        img.effect_rgba = effect_overlay(img.mask)
     return img

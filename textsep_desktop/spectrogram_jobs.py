@@ -12,12 +12,18 @@ from textsep_desktop.worker import TaskRunner
 
 
 class SpectrogramJobs(QObject):
-    def __init__(self, document, view, parent=None):
+    def __init__(self, document, view, parent=None, n_fft: int = 2048):
         super().__init__(parent)
         self.document, self.view = document, view
+        self.n_fft = n_fft
         self.runner = TaskRunner(self, max_threads=1)
         self._tasks = {"overview": None, "detail": None}
         view.viewChanged.connect(lambda *_: self.start("detail"))
+
+    def set_fft_size(self, n_fft: int) -> None:
+        """A new FFT size: both images again."""
+        self.n_fft = int(n_fft)
+        self.refresh_all()
 
     def refresh_all(self, *_) -> None:
         self.start("overview")
@@ -41,20 +47,19 @@ class SpectrogramJobs(QObject):
             t0, t1 = max(0.0, t0 - 0.25 * w), min(d.duration, t1 + 0.25 * w)
             frames = min(4000, int(self.view.plot_width_px() * 1.5 * 1.5))
         gen = self.document.generation
-        samples, proc, sr = d.audio.samples, d.processed, d.audio.sr
+        samples, proc, sr, n_fft = d.audio.samples, d.processed, d.audio.sr, self.n_fft
 
         def job(progress, cancel):
             from textsep_desktop import engine, spectrogram
 
             with engine.foreground():
-                return spectrogram.compute(samples, sr, t0, t1, frames, proc, cancel)
+                return spectrogram.compute(samples, sr, t0, t1, frames, proc, cancel, n_fft=n_fft)
 
         def done(img):
             if gen != self.document.generation:
                 return
             if kind == "overview":
-                hi = img.peak_db
-                self.view.set_levels(max(hi - 85.0, -140.0), hi + 3.0)
+                self.view.spec_display.set_peak(img.peak_db)
             self.view.set_spec_image(kind, img)
 
         self._tasks[kind] = self.runner.start(job, f"spectrogram {kind}", on_finished=done)

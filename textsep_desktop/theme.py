@@ -1,7 +1,16 @@
-"""The dark DAW look: Fusion style, a dark palette and a QSS sheet."""
+"""The dark DAW look: Fusion style, a dark palette and a QSS sheet (`stylesheet()`).
+
+Styling a QComboBox's drop-down in QSS removes Qt's own arrow, so the sheet names an arrow image drawn here at
+start-up (no image files to ship); radio buttons get a visible ring and dot (Fusion's are near-black on the
+dark palette).
+"""
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QStandardPaths, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPalette
 
 BG0 = "#15171c"  # deepest (view background)
 BG1 = "#1c1f26"  # panels
@@ -40,7 +49,10 @@ QHeaderView::section {{ background: {BG2}; color: {FG_DIM}; border: none; border
 QLineEdit, QDoubleSpinBox, QSpinBox, QComboBox {{ background: {BG0}; border: 1px solid {LINE}; border-radius: 4px;
     padding: 3px 6px; color: {FG}; selection-background-color: #2b4258; }}
 QLineEdit:focus, QDoubleSpinBox:focus, QSpinBox:focus, QComboBox:focus {{ border-color: {ACCENT}; }}
-QComboBox::drop-down {{ border: none; width: 18px; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; border: none;
+    border-left: 1px solid {LINE}; width: 20px; }}
+QComboBox:hover {{ border-color: #4a5262; }}
+QComboBox:on {{ border-color: {ACCENT}; }}
 QComboBox QAbstractItemView {{ background: {BG2}; border: 1px solid {LINE}; selection-background-color: #2b4258; }}
 QPushButton {{ background: {BG2}; border: 1px solid {LINE}; border-radius: 5px; padding: 5px 14px; color: {FG}; }}
 QPushButton:hover {{ background: {BG3}; }}
@@ -66,6 +78,18 @@ QScrollBar::handle:hover {{ background: #3c4454; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
 QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QCheckBox::indicator, QTableView::indicator {{ width: 14px; height: 14px; }}
+QRadioButton {{ spacing: 7px; }}
+QRadioButton::indicator {{ width: 12px; height: 12px; border-radius: 8px; border: 2px solid {FG_DIM};
+    background: {BG0}; }}
+QRadioButton::indicator:hover {{ border-color: {ACCENT}; }}
+QRadioButton::indicator:checked {{ border-color: {ACCENT};
+    background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {ACCENT}, stop:0.55 {ACCENT},
+    stop:0.65 {BG0}, stop:1 {BG0}); }}
+QRadioButton::indicator:disabled {{ border-color: #4a4f5c; }}
+QRadioButton:disabled {{ color: #5f6370; }}
+QLineEdit[invalid="true"] {{ border-color: #eb5448; }}
+QLineEdit#timeField {{ font-family: "DejaVu Sans Mono", monospace; }}
+QWidget#selectionBar {{ background: {BG1}; border-top: 1px solid {BG0}; }}
 QToolTip {{ background: {BG2}; color: {FG}; border: 1px solid {LINE}; padding: 4px; }}
 QGroupBox {{ border: 1px solid {LINE}; border-radius: 6px; margin-top: 14px; padding-top: 8px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {FG_DIM}; }}
@@ -90,3 +114,54 @@ def palette() -> QPalette:
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#5f6370"))
     return p
+
+
+def _arrow_png(colour: str, name: str, up: bool = False) -> str:
+    """A small down-pointing triangle as a PNG file (the combo boxes' arrow) in the app's cache folder (else a
+    new temp folder); its path, with forward slashes."""
+    img = QImage(20, 20, QImage.Format.Format_ARGB32)
+    img.fill(Qt.GlobalColor.transparent)
+    p = QPainter(img)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(colour))
+    y0, y1 = (13, 6) if up else (7, 14)
+    path = QPainterPath(QPointF(4, y0))
+    path.lineTo(16, y0)
+    path.lineTo(10, y1)
+    path.closeSubpath()
+    p.drawPath(path)
+    p.end()
+    cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+    for folder in (Path(cache) / "theme" if cache else None, Path(tempfile.mkdtemp(prefix="textsep-theme-"))):
+        if folder is None:
+            continue
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            out = folder / name
+            if img.save(str(out), "PNG"):
+                return out.as_posix()
+        except OSError:
+            continue
+    return ""
+
+
+def stylesheet() -> str:
+    """The QSS sheet with the arrow images it needs (drawn once per machine, in the temp folder)."""
+    down, up = _arrow_png(FG, "arrow-down.png"), _arrow_png(FG, "arrow-up.png", up=True)
+    down_off = _arrow_png("#5f6370", "arrow-down-disabled.png")
+    up_off = _arrow_png("#5f6370", "arrow-up-disabled.png", up=True)
+    return QSS + f"""
+QComboBox::down-arrow {{ image: url({down}); width: 12px; height: 12px; }}
+QComboBox::down-arrow:disabled {{ image: url({down_off}); }}
+QAbstractSpinBox {{ padding-right: 18px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: border; width: 16px;
+    border: none; border-left: 1px solid {LINE}; background: {BG2}; }}
+QAbstractSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 4px; }}
+QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; border-bottom-right-radius: 4px; }}
+QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{ background: {BG3}; }}
+QAbstractSpinBox::up-arrow {{ image: url({up}); width: 10px; height: 10px; }}
+QAbstractSpinBox::down-arrow {{ image: url({down}); width: 10px; height: 10px; }}
+QAbstractSpinBox::up-arrow:disabled, QAbstractSpinBox::up-arrow:off {{ image: url({up_off}); }}
+QAbstractSpinBox::down-arrow:disabled, QAbstractSpinBox::down-arrow:off {{ image: url({down_off}); }}
+"""

@@ -1,140 +1,62 @@
 """The editor view: a peak-downsampled waveform above a mel spectrogram, sharing one time axis (s).
 
-Mouse: wheel zooms time around the pointer, drag on empty space draws a new region, drag a region to
-move it or its edges to resize, click sets the play cursor, middle-drag (or Shift+drag) pans.
-The processed audio is a second layer; `set_ab('B')` brings it to the front (waveform and
-spectrogram) and the effective mask |processed|/|original| can be overlaid on the spectrogram.
+Mouse (axes.EditViewBox): a drag on empty space makes the time selection, drag a region to move it or its
+edges to resize, a click sets the play cursor, the wheel scrolls in time, Ctrl+wheel zooms around the pointer.
+The processed audio and what the edit removed (the residual) are second layers; `set_ab('B')` or `('R')`
+brings one to the front and the effective mask |processed|/|original| can be shown on the spectrogram.
 Nothing heavy runs here: peak pyramids and spectrogram images arrive ready-made from workers.
 """
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 
 from textsep_desktop import spectrogram as spec
+from textsep_desktop.axes import LANE, ChannelAxis, EditViewBox, FreqAxis, TimeAxis
 from textsep_desktop.peaks import PeakPyramid
+from textsep_desktop.spectrogram_display import SpectrogramDisplay
+from textsep_desktop.timefmt import TimeFormat
 
-LANE = 2.3  # vertical distance between channel lanes (each lane spans -1..1)
 WAVE_A = QColor(86, 182, 255)
 WAVE_B = QColor(255, 176, 64)
+WAVE_R = QColor(224, 120, 255)  # what the edit removed
 BG = QColor(22, 24, 29)
 AXIS = QColor(150, 155, 168)
 GRID_ALPHA = 0.12
-
-
-def format_time(t: float, precision: int = 3) -> str:
-    sign = "-" if t < 0 else ""
-    t = abs(t)
-    m, s = divmod(t, 60.0)
-    if m >= 60:
-        h, m = divmod(m, 60)
-        return f"{sign}{int(h)}:{int(m):02d}:{s:0{_w(precision)}.{precision}f}"
-    return f"{sign}{int(m)}:{s:0{_w(precision)}.{precision}f}"
-
-
-def _w(precision: int) -> int:
-    return 2 if precision == 0 else 3 + precision
-
-
-class TimeAxis(pg.AxisItem):
-    def tickStrings(self, values, scale, spacing):  # noqa: N802
-        prec = 0 if spacing >= 1 else (1 if spacing >= 0.1 else (2 if spacing >= 0.01 else 3))
-        return [format_time(v, prec) for v in values]
-
-
-class FreqAxis(pg.AxisItem):
-    """Rows of the mel display axis labelled in Hz."""
-
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.sr = 44100
-
-    def set_sr(self, sr: int) -> None:
-        self.sr = sr
-        ticks = []
-        for f in (200, 500, 1000, 2000, 5000, 10000, 20000, 40000):  # lower ones crowd on a mel axis
-            if f < sr / 2:
-                ticks.append((spec.row_of_hz(f, sr), f"{f // 1000}k" if f >= 1000 else str(f)))
-        self.setTicks([ticks, []])
-
-
-class ChannelAxis(pg.AxisItem):
-    def set_channels(self, n: int) -> None:
-        names = ["L", "R"] if n == 2 else [f"{i + 1}" for i in range(n)]
-        if n == 1:
-            names = ["M"]
-        major = [(-i * LANE, names[i]) for i in range(n)]
-        self.setTicks([major, []])
-
-
-class EditViewBox(pg.ViewBox):
-    """ViewBox where a left-drag on empty space draws a region instead of panning."""
-
-    dragged = Signal(float, float, bool)  # t0, t1, finished
-    clicked = Signal(float)
-
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.setMouseEnabled(x=True, y=False)
-        self.setMenuEnabled(False)
-
-    def mouseDragEvent(self, ev, axis=None):  # noqa: N802
-        if ev.button() == Qt.MouseButton.LeftButton and not (ev.modifiers() & Qt.KeyboardModifier.ShiftModifier):
-            ev.accept()
-            x0 = self.mapSceneToView(ev.buttonDownScenePos()).x()
-            x1 = self.mapSceneToView(ev.scenePos()).x()
-            self.dragged.emit(min(x0, x1), max(x0, x1), bool(ev.isFinish()))
-            return
-        if ev.button() == Qt.MouseButton.LeftButton:  # Shift+drag pans like the middle button
-            ev.accept()
-            dif = ev.pos() - ev.lastPos()
-            tr = self.childGroup.transform()
-            tr = pg.functions.invertQTransform(tr)
-            dx = tr.map(dif).x() - tr.map(QPointF(0, 0)).x()
-            self.translateBy(x=-dx)
-            return
-        super().mouseDragEvent(ev, axis)
-
-    def mouseClickEvent(self, ev):  # noqa: N802
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            self.clicked.emit(self.mapSceneToView(ev.scenePos()).x())
-        else:
-            super().mouseClickEvent(ev)
-
-
-def _lut(name: str) -> np.ndarray:
-    return pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=False)
+SELECTION_BRUSH = (255, 255, 255, 46)
+SELECTION_PEN = (255, 255, 255, 190)
 
 
 class WaveformView(pg.GraphicsLayoutWidget):
-    regionDrawn = Signal(float, float)  # a new region was drawn with the mouse
+    selectionDragged = Signal(float, float, bool)  # a drag on empty space: t0 <= t1, finished
     cursorMoved = Signal(float)  # the user clicked to place the play cursor
+    cursorChanged = Signal(float)  # the cursor moved, for any reason
     viewChanged = Signal(float, float, int)  # visible t0, t1, width in pixels (debounced)
 
-    def __init__(self, parent=None):
+    def __init__(self, time_format: TimeFormat | None = None, parent=None):
         super().__init__(parent)
+        self.time_format = time_format or TimeFormat()
         self.setBackground(BG)
         self.ci.layout.setContentsMargins(4, 6, 10, 4)
         self.ci.layout.setVerticalSpacing(2)
         self.pyramid: PeakPyramid | None = None
         self.processed: PeakPyramid | None = None
+        self.residual: PeakPyramid | None = None
         self.sr = 44100
         self.duration = 0.0
         self.ab = "A"
-        self.show_mask = True
-        self._min_drag_px = 3
 
         self.wave_vb = EditViewBox()
-        self.spec_vb = EditViewBox()
+        self.spec_vb = EditViewBox(freq_zoom=True)
         self.chan_axis = ChannelAxis("left")
         self.freq_axis = FreqAxis("left")
         self.wave_plot = self.addPlot(row=0, col=0, viewBox=self.wave_vb,
-                                      axisItems={"left": self.chan_axis, "bottom": TimeAxis("bottom")})
+                                      axisItems={"left": self.chan_axis,
+                                                 "bottom": TimeAxis("bottom", time_format=self.time_format)})
         self.spec_plot = self.addPlot(row=1, col=0, viewBox=self.spec_vb,
-                                      axisItems={"left": self.freq_axis, "bottom": TimeAxis("bottom")})
+                                      axisItems={"left": self.freq_axis,
+                                                 "bottom": TimeAxis("bottom", time_format=self.time_format)})
         self.ci.layout.setRowStretchFactor(0, 2)
         self.ci.layout.setRowStretchFactor(1, 3)
         self.spec_plot.setXLink(self.wave_plot)
@@ -155,19 +77,7 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.centre_lines: list[pg.InfiniteLine] = []
 
         # row-major, C-contiguous arrays from the worker: pyqtgraph then renders without copying
-        self.spec_overview = pg.ImageItem(axisOrder="row-major")
-        self.spec_detail = pg.ImageItem(axisOrder="row-major")
-        self.mask_overview = pg.ImageItem(axisOrder="row-major")
-        self.mask_detail = pg.ImageItem(axisOrder="row-major")
-        self._shown: dict[int, tuple] = {}  # id(item) -> (data id, levels) last set, to skip no-op updates
-        lut = _lut("inferno")
-        for z, it in enumerate((self.spec_overview, self.spec_detail, self.mask_overview, self.mask_detail)):
-            it.setZValue(-20 + z)
-            self.spec_plot.addItem(it)
-            if it in (self.spec_overview, self.spec_detail):
-                it.setLookupTable(lut)
-        self.images: dict[str, spec.SpecImage | None] = {"overview": None, "detail": None}
-        self.levels = (-100.0, -20.0)
+        self.spec_display = SpectrogramDisplay(self.spec_plot, self.ci, row=1)
 
         self.playheads = [pg.InfiniteLine(0, pen=pg.mkPen(QColor(255, 255, 255), width=1.5)) for _ in range(2)]
         self.cursors = [pg.InfiniteLine(0, pen=pg.mkPen(QColor(255, 214, 10), width=1, style=Qt.PenStyle.DashLine))
@@ -178,13 +88,13 @@ class WaveformView(pg.GraphicsLayoutWidget):
             plot.addItem(ph, ignoreBounds=True)
             plot.addItem(cu, ignoreBounds=True)
             ph.hide()
-        self.rubber = [pg.LinearRegionItem((0, 0), movable=False,
-                                           brush=pg.mkBrush(255, 255, 255, 40),
-                                           pen=pg.mkPen(255, 255, 255, 160)) for _ in range(2)]
-        for plot, rb in zip((self.wave_plot, self.spec_plot), self.rubber):
-            rb.setZValue(40)
-            plot.addItem(rb, ignoreBounds=True)
-            rb.hide()
+        self.selection_items = [pg.LinearRegionItem((0, 0), movable=False, brush=pg.mkBrush(*SELECTION_BRUSH),
+                                                     pen=pg.mkPen(*SELECTION_PEN)) for _ in range(2)]
+        for plot, it in zip((self.wave_plot, self.spec_plot), self.selection_items):
+            it.setZValue(40)
+            it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # drags and clicks go through to the view
+            plot.addItem(it, ignoreBounds=True)
+            it.hide()
 
         for vb in (self.wave_vb, self.spec_vb):
             vb.dragged.connect(self._on_drag)
@@ -203,11 +113,8 @@ class WaveformView(pg.GraphicsLayoutWidget):
         for c in self.curves_a + self.curves_b + self.centre_lines:
             self.wave_plot.removeItem(c)
         self.curves_a, self.curves_b, self.centre_lines = [], [], []
-        self.pyramid = self.processed = None
-        for it in (self.spec_overview, self.spec_detail, self.mask_overview, self.mask_detail):
-            it.clear()
-        self._shown = {}
-        self.images = {"overview": None, "detail": None}
+        self.pyramid = self.processed = self.residual = None
+        self.spec_display.clear()
 
     def set_audio(self, pyramid: PeakPyramid) -> None:
         self.clear_audio()
@@ -241,8 +148,8 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self._apply_ab()
         self.redraw_waveform()
 
-    def set_processed(self, pyramid: PeakPyramid | None) -> None:
-        self.processed = pyramid
+    def set_processed(self, pyramid: PeakPyramid | None, residual: PeakPyramid | None = None) -> None:
+        self.processed, self.residual = pyramid, residual
         self._apply_ab()
         self.redraw_waveform()
 
@@ -250,15 +157,20 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.ab = which
         self._apply_ab()
         self.redraw_waveform()
-        self._refresh_spec_items()
+        self.spec_display.set_ab(which)
+
+    def second_layer(self) -> PeakPyramid | None:
+        """The pyramid the second curves show: the residual when listening to it, else the processed audio."""
+        return self.residual if self.ab == "R" and self.residual is not None else self.processed
 
     def _apply_ab(self) -> None:
-        front_b = self.ab == "B" and self.processed is not None
+        front_b = self.ab in ("B", "R") and self.second_layer() is not None
+        colour = WAVE_R if self.ab == "R" and self.residual is not None else WAVE_B
         for a, b in zip(self.curves_a, self.curves_b):
             b.setVisible(self.processed is not None)
-            if front_b:  # processed in front, original as a dim ghost behind it
+            if front_b:  # processed (or residual) in front, original as a dim ghost behind it
                 a.setPen(pg.mkPen(QColor(86, 182, 255, 70), width=1))
-                b.setPen(pg.mkPen(WAVE_B, width=1))
+                b.setPen(pg.mkPen(colour, width=1))
             else:  # original in front, processed as a thin outline
                 a.setPen(pg.mkPen(WAVE_A, width=1))
                 b.setPen(pg.mkPen(QColor(255, 176, 64, 110), width=1))
@@ -287,8 +199,9 @@ class WaveformView(pg.GraphicsLayoutWidget):
         x, y, raw = self.pyramid.envelope(t0, t1, w)
         for i, c in enumerate(self.curves_a):
             c.setData(x, y[i] - i * LANE)
-        if self.processed is not None:
-            xb, yb, _raw = self.processed.envelope(t0, t1, w)
+        layer = self.second_layer()
+        if layer is not None:
+            xb, yb, _raw = layer.envelope(t0, t1, w)
             for i, c in enumerate(self.curves_b):
                 c.setData(xb, yb[i] - i * LANE)
 
@@ -302,51 +215,28 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self._schedule_redraw()
 
     # -- spectrogram ----------------------------------------------------------------------------
-    def set_levels(self, lo: float, hi: float) -> None:
-        self.levels = (lo, hi)
-        self._refresh_spec_items()
+    @property
+    def images(self) -> dict:
+        return self.spec_display.images
+
+    @property
+    def show_mask(self) -> bool:
+        return self.spec_display.show_effect
 
     def set_spec_image(self, kind: str, img: spec.SpecImage | None) -> None:
         """kind is 'overview' (whole file) or 'detail' (the visible span at finer resolution)."""
-        self.images[kind] = img
-        self._refresh_spec_items()
+        self.spec_display.set_image(kind, img)
 
     def set_show_mask(self, on: bool) -> None:
-        self.show_mask = on
-        self._refresh_spec_items()
-
-    def _refresh_spec_items(self) -> None:
-        pairs = (("overview", self.spec_overview, self.mask_overview), ("detail", self.spec_detail, self.mask_detail))
-        for kind, item, mitem in pairs:
-            img = self.images.get(kind)
-            if img is None:
-                self._set_item(item, None)
-                self._set_item(mitem, None)
-                continue
-            data = img.processed_db if (self.ab == "B" and img.processed_db is not None) else img.db
-            rect = QRectF(img.t0, 0, max(img.t1 - img.t0, 1e-6), spec.N_ROWS)
-            self._set_item(item, data, rect, self.levels)
-            show_mask = img.mask_rgba is not None and self.show_mask
-            self._set_item(mitem, img.mask_rgba if show_mask else None, rect)
-
-    def _set_item(self, item: pg.ImageItem, data, rect: QRectF | None = None, levels=None) -> None:
-        key = (id(data), levels, None if rect is None else (rect.x(), rect.width()))
-        if self._shown.get(id(item)) == key:
-            return
-        self._shown[id(item)] = key
-        if data is None:
-            item.clear()
-            return
-        if levels is None:
-            item.setImage(data, autoLevels=False)
-        else:
-            item.setImage(data, levels=levels, autoLevels=False)
-        item.setRect(rect)
+        """Show the effect (what the edit removed, dimmed by its attenuation) on the spectrogram."""
+        self.spec_display.set_show_effect(on)
 
     # -- navigation -----------------------------------------------------------------------------
     def zoom_fit(self) -> None:
+        """The whole file, all frequencies."""
         if self.duration > 0:
             self.wave_plot.setXRange(0, self.duration, padding=0)
+        self.spec_plot.setYRange(0, spec.N_ROWS, padding=0)
 
     def zoom_to(self, t0: float, t1: float, margin: float = 0.08) -> None:
         if t1 > t0:
@@ -370,6 +260,7 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.cursor_s = max(0.0, min(float(t), self.duration))
         for c in self.cursors:
             c.setValue(self.cursor_s)
+        self.cursorChanged.emit(self.cursor_s)
 
     def set_playhead(self, t: float | None) -> None:
         for p in self.playheads:
@@ -385,14 +276,18 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.set_cursor(t)
         self.cursorMoved.emit(self.cursor_s)
 
+    def set_selection(self, span: tuple[float, float] | None) -> None:
+        for it in self.selection_items:
+            if span is None:
+                it.hide()
+            else:
+                it.setRegion(span)
+                it.show()
+
+    def seconds_per_px(self) -> float:
+        t0, t1 = self.visible_range()
+        return (t1 - t0) / self.plot_width_px()
+
     def _on_drag(self, t0: float, t1: float, finished: bool) -> None:
-        if self.pyramid is None:
-            return
-        t0, t1 = max(0.0, t0), min(self.duration, t1)
-        for rb in self.rubber:
-            rb.setRegion((t0, t1))
-            rb.setVisible(not finished)
-        if finished:
-            px = (self.visible_range()[1] - self.visible_range()[0]) / self.plot_width_px()
-            if t1 - t0 >= self._min_drag_px * px:
-                self.regionDrawn.emit(t0, t1)
+        if self.pyramid is not None:
+            self.selectionDragged.emit(max(0.0, t0), min(self.duration, t1), finished)

@@ -48,9 +48,38 @@ def make_window(qtbot, settings, tiny_separator, monkeypatch):
         w.resize(1280, 800)
         w.show()
         qtbot.waitExposed(w)
+        # keys reach the window's shortcuts only once it is the active window, as for a user
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow, timeout=3000)
         return w
 
     return make
+
+
+@pytest.fixture
+def fake_device(monkeypatch):
+    """A fake output device: sounddevice.OutputStream replaced by helpers.FakeStream."""
+    import sounddevice as sd
+
+    from desktop.helpers import FakeStream
+
+    FakeStream.instances = []
+    monkeypatch.setattr(sd, "query_devices",
+                        lambda *a, **k: {"name": "Fake output", "max_output_channels": 2,
+                                         "default_samplerate": 44100})
+    monkeypatch.setattr(sd, "OutputStream", FakeStream)
+    return FakeStream
+
+
+@pytest.fixture
+def no_device(monkeypatch):
+    """No output device: querying one fails as PortAudio does."""
+    import sounddevice as sd
+
+    def fail(*a, **k):
+        raise sd.PortAudioError("Error querying device -1")
+
+    monkeypatch.setattr(sd, "query_devices", fail)
 
 
 @pytest.fixture

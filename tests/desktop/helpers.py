@@ -1,8 +1,13 @@
 """Helpers shared by the desktop tests (pytest-qt on pyqtgraph, offscreen)."""
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from textsep import audio as audio_io
 
@@ -46,3 +51,58 @@ def read(path) -> audio_io.Audio:
 
 def samples_equal(a, b) -> bool:
     return a.shape == b.shape and np.array_equal(a, b)
+
+
+def wheel(widget, pos, notches: float = 1.0, modifiers=Qt.KeyboardModifier.NoModifier, horizontal=False):
+    """A mouse-wheel turn over `widget` (a view's viewport) at widget position `pos`; positive = away from
+    the user (up), as a QWheelEvent from a real mouse."""
+    pos = QPointF(pos)
+    delta = QPoint(int(120 * notches), 0) if horizontal else QPoint(0, int(120 * notches))
+    ev = QWheelEvent(pos, QPointF(widget.mapToGlobal(pos.toPoint())), QPoint(0, 0), delta,
+                     Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, ev)
+
+
+class FakeStream:
+    """Calls the callback from a thread at (faster than) real time, like PortAudio would."""
+
+    instances: list = []
+
+    def __init__(self, samplerate, channels, dtype, blocksize, callback, finished_callback=None, **kw):
+        import sounddevice as sd
+
+        self.sd = sd
+        self.sr, self.channels, self.block = samplerate, channels, blocksize
+        self.callback, self.finished_callback = callback, finished_callback
+        self.out: list[np.ndarray] = []
+        self._stop = threading.Event()
+        self.thread = None
+        FakeStream.instances.append(self)
+
+    def start(self):
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            buf = np.full((self.block, self.channels), np.nan, dtype=np.float32)
+            try:
+                self.callback(buf, self.block, None, None)
+            except self.sd.CallbackStop:
+                self.out.append(buf.copy())
+                break
+            self.out.append(buf.copy())
+            time.sleep(0.002)
+        if self.finished_callback:
+            self.finished_callback()
+
+    def stop(self):
+        self._stop.set()
+        if self.thread is not None and self.thread is not threading.current_thread():
+            self.thread.join(2)
+
+    def close(self):
+        pass
+
+    def played(self) -> np.ndarray:
+        return np.concatenate(self.out, axis=0) if self.out else np.zeros((0, self.channels), np.float32)
