@@ -174,7 +174,9 @@ def test_separate_file_matches_in_memory(tmp_path, tiny_separator):
     assert sf.info(out).subtype == "PCM_16" and sf.info(out).samplerate == sr
 
 
-def test_short_region_in_long_file_reads_only_region_plus_context(tmp_path, monkeypatch):
+def test_short_region_in_long_file_processes_only_region_plus_context(tmp_path, monkeypatch):
+    """One front-to-back pass: the region plus context is converted and processed, the rest is copied
+    as raw samples, and the input is never seeked (lossy decoders are not sample-exact after a seek)."""
     sr = 8000
     minutes = 10
     src = tmp_path / "long.wav"
@@ -183,14 +185,26 @@ def test_short_region_in_long_file_reads_only_region_plus_context(tmp_path, monk
         for _ in range(minutes):
             f.write((rng.standard_normal(60 * sr) * 0.1).astype(np.float32))
     reads = []
-    real = audio_io.read_span
-    monkeypatch.setattr(audio_io, "read_span", lambda p, a, b, st=None: reads.append((a, b)) or real(p, a, b, st))
+    real = audio_io.SequentialReader.read
+    monkeypatch.setattr(audio_io.SequentialReader, "read",
+                        lambda self, m, dtype: reads.append((self.pos, m, dtype)) or real(self, m, dtype))
+
+    real_seek = sf.SoundFile.seek
+
+    def no_seek(self, frames, whence=sf.SEEK_SET):
+        here = real_seek(self, 0, sf.SEEK_CUR)  # soundfile's own tell(); it also "seeks" to where it is
+        if (frames, whence) not in ((0, sf.SEEK_CUR), (here, sf.SEEK_SET)):
+            raise AssertionError("separate_file must not seek")
+        return real_seek(self, frames, whence)
+
+    monkeypatch.setattr(sf.SoundFile, "seek", no_seek)
     est = LocalGate()
     sep = Separator(est, context_s=0.5)
     region = Region(300.0, 305.0, "tone", "remove")
     out = tmp_path / "out.wav"
     report = sep.separate_file(src, out, [region])
-    assert reads == [(int(299.5 * sr), int(305.5 * sr))]
+    assert [(a, m) for a, m, dt in reads if dt == "int32"] == [(int(299.5 * sr), int(6 * sr))]
+    assert sum(m for _, m, _ in reads) == minutes * 60 * sr
     assert sum(est.calls) <= 6 * SR16 + 16
     assert report.processed_seconds == pytest.approx(6.0)
     assert set(report.timings) == {"read", "process", "write"}
