@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from textsep import audio as audio_io
-from textsep.chunks import chunk_window, overlap_add, plan_chunks
+from textsep.chunks import chunk_window, overlap_add, plan_chunks, region_spans
 from textsep.edits import EditError, Region, clip_regions, fade_length, gate, raised_cosine_ramp
 from textsep.errors import Cancelled, ModelError
 from textsep.model.checkpoint import load_checkpoint
@@ -289,13 +289,7 @@ class Separator:
             raise EditError("No enabled regions to apply")
         clipped, warnings = clip_regions(regions, duration_s)
         if sr is not None:
-            n = int(n_frames) if n_frames is not None else int(round(duration_s * sr))
-            for i, (orig, r) in enumerate(zip(regions, clipped), 1):
-                a, b = r.span(sr)
-                if min(b, n) <= a:
-                    raise EditError(f"Region {i} ({orig.start_s:g}-{orig.end_s:g} s) covers no whole sample at "
-                                    f"{sr} Hz (it is shorter than a sample or starts in the last sample of the "
-                                    f"{n / sr:.6g} s audio); make it longer or start it earlier")
+            region_spans(regions, sr, int(n_frames) if n_frames is not None else int(round(duration_s * sr)))
         return SeparationReport(clipped, warnings)
 
     def separate(self, samples: np.ndarray, sr: int, regions, *, progress: ProgressFn | None = None,
@@ -362,6 +356,9 @@ class Separator:
                 p.copy_to(info.frames)
                 self._check_cancel(cancel)
             report.timings.update(read=p.t_read, process=p.t_process, write=p.t_write)
+        if p.nonfinite_copied:
+            report.warnings.append(f"the input holds {p.nonfinite_copied} NaN or infinite sample(s) outside the "
+                                   "regions; they were copied unchanged (only the regions were edited)")
         if reader.padded:
             report.warnings.append(f"the decoder delivered {reader.padded} frame(s) fewer than the file announces; "
                                    "the end was padded with silence")
@@ -531,12 +528,15 @@ class _FilePass:
         self.io_dtype = audio_io.io_dtype(info.subtype)
         self.copy_dtype = audio_io.copy_dtype(info.subtype) if self.same else self.io_dtype
         self.pos = 0  # frames written
+        self.nonfinite_copied = 0  # NaN/infinite samples copied unchanged outside the regions (float files)
         self.t_read = self.t_process = self.t_write = 0.0
 
     def copy_to(self, stop: int) -> None:
         while self.pos < stop:
             t0 = time.perf_counter()
             raw = self.reader.read(min(self.block, stop - self.pos), self.copy_dtype)
+            if self.same and raw.dtype.kind == "f":
+                self.nonfinite_copied += int(raw.size - np.count_nonzero(np.isfinite(raw)))
             self.t_write += time.perf_counter() - t0
             self.emit_raw(raw, self.pos)
             Separator._check_cancel(self.cancel)  # a long copy stays cancellable; the writer cleans up
