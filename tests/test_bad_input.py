@@ -496,7 +496,9 @@ def test_signal_while_writing_removes_the_temporary_file(tmp_path, tiny_checkpoi
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = subprocess.Popen([sys.executable, "-m", "textsep", "separate", "--audio-in", str(src), "--audio-out",
                              str(out_dir / "out.wav"), "--prompt-text", "rain", "--model-path", str(tiny_checkpoint),
-                             "-q"], stderr=subprocess.PIPE, text=True, env=env)
+                             "-q"], stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a background
+    # shell starts children with SIGINT ignored, and Python then installs no KeyboardInterrupt handler
     try:
         assert _wait_for(lambda: any(out_dir.iterdir()), 120), "the output was never opened"
         proc.send_signal(sig)
