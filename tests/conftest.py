@@ -64,6 +64,6 @@ def noise_audio():
 
 
 # Derived-data cache (textsep.separate.cache_dir): a private folder per test session, never ~/.cache.
-import tempfile  # noqa: E402
+import tempfile
 
 os.environ.setdefault("TEXTSEP_CACHE_DIR", tempfile.mkdtemp(prefix="textsep-test-cache-"))

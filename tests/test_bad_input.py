@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # ---- helpers -----------------------------------------------------------------------------------
 def noise(seconds, sr, channels, seed=0, level=0.2):
     rng = np.random.default_rng(seed)
-    return (rng.standard_normal((int(round(seconds * sr)), channels)) * level).clip(-0.9, 0.9).astype(np.float32)
+    return (rng.standard_normal((round(seconds * sr), channels)) * level).clip(-0.9, 0.9).astype(np.float32)
 
 
 def write(path, x, sr, subtype, fmt=None):
@@ -80,7 +80,7 @@ def assert_outside_equal(a, b, sr, windows, ctx=0):
     """Frames outside every [s, e) window equal, as arrays."""
     keep = np.ones(len(a), bool)
     for s, e in windows:
-        keep[int(round(s * sr)) - ctx: int(round(e * sr)) + ctx] = False
+        keep[round(s * sr) - ctx: round(e * sr) + ctx] = False
     assert a.shape == b.shape
     assert np.array_equal(a[keep], b[keep])
 
@@ -497,7 +497,7 @@ def test_signal_while_writing_removes_the_temporary_file(tmp_path, tiny_checkpoi
     proc = subprocess.Popen([sys.executable, "-m", "textsep", "separate", "--audio-in", str(src), "--audio-out",
                              str(out_dir / "out.wav"), "--prompt-text", "rain", "--model-path", str(tiny_checkpoint),
                              "-q"], stderr=subprocess.PIPE, text=True, env=env,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a background
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 - a background
     # shell starts children with SIGINT ignored, and Python then installs no KeyboardInterrupt handler
     try:
         assert _wait_for(lambda: any(out_dir.iterdir()), 120), "the output was never opened"

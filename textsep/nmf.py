@@ -133,7 +133,7 @@ class NMFDictionaries:
             with np.load(path, allow_pickle=False) as z:
                 header = json.loads(str(z["header"]))
                 W, atom_class = z["W"], z["atom_class"]
-        except Exception as exc:  # noqa: BLE001 - numpy's text may advise allow_pickle: never passed on
+        except Exception as exc:  # numpy's text may advise allow_pickle: never passed on
             raise NMFError(f"{path.name} is not a TextSep NMF dictionary file (damaged, or another kind of file; "
                            "files holding pickled objects are refused without loading them)") from exc
         if not isinstance(header, dict) or header.get("format") != FORMAT:

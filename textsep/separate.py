@@ -185,11 +185,11 @@ class ParaphraseCache:
 
     def _key(self, texts: list[str]) -> str | None:
         enc = self._encoder
-        if type(enc).__name__ != "MiniLMEncoder":
-            return None
         try:
-            from textsep.text.minilm import model_dir
+            from textsep.text.minilm import MiniLMEncoder, model_dir
 
+            if not isinstance(enc, MiniLMEncoder):
+                return None
             st = (Path(getattr(enc, "_path", None) or model_dir()) / "model.safetensors").stat()
         except Exception:  # noqa: BLE001 - no identity for the weights: no caching
             return None
@@ -359,7 +359,7 @@ class Separator:
             raise EditError("No enabled regions to apply")
         clipped, warnings = clip_regions(regions, duration_s)
         if sr is not None:
-            region_spans(regions, sr, int(n_frames) if n_frames is not None else int(round(duration_s * sr)))
+            region_spans(regions, sr, int(n_frames) if n_frames is not None else round(duration_s * sr))
         return SeparationReport(clipped, warnings)
 
     def separate(self, samples: np.ndarray, sr: int, regions, *, progress: ProgressFn | None = None,

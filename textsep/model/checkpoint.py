@@ -78,7 +78,7 @@ def read_checkpoint(path) -> dict:
                               "code that a checkpoint never contains (nothing of it was run)") from exc
     except PermissionError as exc:
         raise CheckpointError(f"Cannot read {path.name}: {exc.strerror or exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - zip, EOF, unicode errors... all mean "not a checkpoint"
+    except Exception as exc:  # zip, EOF, unicode errors... all mean "not a checkpoint"
         raise CheckpointError(f"{path.name} is not a TextSep checkpoint (damaged, truncated or another kind of "
                               f"file: {type(exc).__name__})") from exc
     if not isinstance(blob, dict) or blob.get("format") != FORMAT:
