@@ -8,8 +8,17 @@ Measures (each in a fresh subprocess, so the numbers do not leak into each other
   3. separate_file of a 5 s region in the middle of a 60 min stereo 48 kHz PCM_16 file, with the file
      copy (I/O) reported apart from reading + processing the region, and the same file's plain block
      copy as the I/O floor.
-  Peak memory is each subprocess's ru_maxrss. With tcmalloc installed, everything runs with and without
+  4. Cold start: `textsep separate` of a 1 s file in a fresh process, as a ratio to `python -c "import
+     torch"` measured side by side (alternating, medians), with an empty derived-data cache (first run)
+     and a warm one. Target <= 2.0x.
+  5. Peak RSS of separate_file with one region over the whole of a 20- and a 60-minute stereo 48 kHz
+     PCM_16 file (written to /tmp, removed afterwards), one child process per measurement (ru_maxrss).
+     Targets: <= 1.2 GB (20 min), <= 1.5 GB (60 min).
+  Peak memory is each subprocess's ru_maxrss. With tcmalloc installed, cases 1-3 run with and without
   LD_PRELOAD of it. Targets: (2) <= 1 s, (3) <= 0.5 s + I/O, peak <= 1.5 GB.
+
+  --parts speed,cold,rss picks the cases (default: all). To measure another checkout ("before"), run
+  this script with PYTHONPATH=/that/checkout: the child processes import textsep from there.
 
 Uses checkpoints/textsep_unet.pth when it exists, else a random base-16 / 128-band model of the same
 architecture (the output says which). The CPU is shared on the development machine: the load average
@@ -28,7 +37,8 @@ import time
 from pathlib import Path
 
 TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
-TARGETS = {"separate_60s": 1.0, "region_process": 0.5, "peak_mb": 1536}
+TARGETS = {"separate_60s": 1.0, "region_process": 0.5, "peak_mb": 1536, "cold_ratio": 2.0,
+           "whole_20_mb": 1229, "whole_60_mb": 1536}
 
 
 def _maxrss_mb() -> float:
@@ -161,6 +171,61 @@ def child_long(path: str) -> dict:
             "rss_after_model_mb": after_load, "peak_mb": _maxrss_mb()}
 
 
+def child_whole(path: str) -> dict:
+    """Case 5: one region over the whole file, streamed to a WAV beside it; peak RSS of this process."""
+    import soundfile as sf
+
+    from textsep.edits import Region
+
+    sep, model = _separator()
+    sep.estimator.embed(["dog bark"])
+    after_load = _maxrss_mb()
+    info = sf.info(path)
+    out = Path(path).with_name("whole_out.wav")
+    t0 = time.perf_counter()
+    try:
+        sep.separate_file(path, out, [Region(0.0, info.frames / info.samplerate, "dog bark", "remove")],
+                          overwrite=True)
+    finally:
+        out.unlink(missing_ok=True)
+    return {"model": model, "seconds": time.perf_counter() - t0, "rss_after_model_mb": after_load,
+            "peak_mb": _maxrss_mb()}
+
+
+def cold_start(runs: int = 7) -> dict:
+    """Case 4: fresh processes, alternating `import torch` and `textsep separate` on a 1 s file."""
+    import statistics
+
+    import soundfile as sf
+
+    with tempfile.TemporaryDirectory(prefix="textsep-cold-") as d:
+        src, out, cache = Path(d) / "one.wav", Path(d) / "out.wav", Path(d) / "cache"
+        sf.write(str(src), _noise(2, 44100).T, 44100, subtype="PCM_16")
+        env = {**os.environ, "TEXTSEP_CACHE_DIR": str(cache)}
+        sep_cmd = [sys.executable, "-m", "textsep", "separate", "--audio-in", str(src), "--audio-out", str(out),
+                   "--prompt-text", "dog bark", "--time-windows", "0.2", "0.8", "--overwrite", "-q"]
+
+        def timed(cmd, cpu_times):
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            subprocess.run(cmd, env=env, check=True, capture_output=True)
+            wall = time.perf_counter() - t0
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu_times.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+            return wall
+
+        torch_s, sep_s, torch_cpu, sep_cpu = [], [], [], []
+        first = timed(sep_cmd, [])  # empty cache: the known sounds' paraphrases are encoded and stored
+        for _ in range(runs):
+            torch_s.append(timed([sys.executable, "-c", "import torch"], torch_cpu))
+            sep_s.append(timed(sep_cmd, sep_cpu))
+    t, s_ = statistics.median(torch_s), statistics.median(sep_s)
+    tc, sc = statistics.median(torch_cpu), statistics.median(sep_cpu)
+    return {"torch_s": t, "separate_s": s_, "ratio": s_ / t, "first_s": first, "first_ratio": first / t,
+            "torch_cpu_s": tc, "separate_cpu_s": sc, "cpu_ratio": sc / tc,
+            "runs": runs, "all_torch": torch_s, "all_separate": sep_s}
+
+
 def make_long_file(path: Path, minutes: float, sr: int = 48000) -> float:
     """Stereo PCM_16 noise with a slow level change, written in blocks (little memory)."""
     import numpy as np
@@ -210,6 +275,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--minutes", type=float, default=60.0)
     p.add_argument("--no-tcmalloc", action="store_true")
+    p.add_argument("--parts", default="speed,cold,rss", help="which cases: speed (1-3), cold (4), rss (5)")
+    p.add_argument("--rss-minutes", default="20,60", help="file lengths for case 5, minutes")
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     a = p.parse_args()
@@ -219,8 +286,36 @@ def main() -> int:
     if a.child == "long":
         print(json.dumps(child_long(a.path)))
         return 0
+    if a.child == "whole":
+        print(json.dumps(child_whole(a.path)))
+        return 0
 
-    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    parts = set(a.parts.split(","))
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; textsep from "
+          f"{os.environ.get('PYTHONPATH') or 'the installed package'}")
+    if "cold" in parts:
+        c = cold_start()
+        print(f"\n4. cold start, 1 s file (median of {c['runs']}, alternating fresh processes): textsep separate "
+              f"{c['separate_s']:.2f} s vs import torch {c['torch_s']:.2f} s = {c['ratio']:.2f}x "
+              f"({'ok' if c['ratio'] <= TARGETS['cold_ratio'] else 'OVER'} vs target 2.0x); first run with an "
+              f"empty cache {c['first_s']:.2f} s = {c['first_ratio']:.2f}x; CPU time (less sensitive to a shared "
+              f"machine) {c['separate_cpu_s']:.2f} s vs {c['torch_cpu_s']:.2f} s = {c['cpu_ratio']:.2f}x")
+        print(f"   all runs: separate {[round(v, 2) for v in c['all_separate']]}, torch "
+              f"{[round(v, 2) for v in c['all_torch']]}")
+    if "rss" in parts:
+        for minutes in (float(m) for m in a.rss_minutes.split(",")):
+            with tempfile.TemporaryDirectory(prefix="textsep-rss-", dir="/tmp") as d:
+                path = Path(d) / "long.wav"
+                make_long_file(path, minutes)
+                env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(os.cpu_count()))}
+                r = run_child("whole", env, str(path))
+            target = TARGETS["whole_20_mb"] if minutes <= 20 else TARGETS["whole_60_mb"]
+            print(f"5. whole-file region, {minutes:g} min stereo 48 kHz PCM_16: peak RSS {r['peak_mb']:.0f} MB "
+                  f"({'ok' if r['peak_mb'] <= target else 'OVER'} vs target {target} MB; after model load "
+                  f"{r['rss_after_model_mb']:.0f} MB), {r['seconds']:.1f} s")
+    if "speed" not in parts:
+        print(f"\nload average at end: {os.getloadavg()[0]:.1f}")
+        return 0
     variants = [("glibc malloc", {})]
     if not a.no_tcmalloc and Path(TCMALLOC).exists():
         variants.append(("tcmalloc (LD_PRELOAD)", {"LD_PRELOAD": TCMALLOC}))

@@ -61,3 +61,9 @@ def noise_audio():
         return (rng.standard_normal((channels, int(seconds * sr))) * 0.1).astype(np.float32)
 
     return make
+
+
+# Derived-data cache (textsep.separate.cache_dir): a private folder per test session, never ~/.cache.
+import tempfile
+
+os.environ.setdefault("TEXTSEP_CACHE_DIR", tempfile.mkdtemp(prefix="textsep-test-cache-"))

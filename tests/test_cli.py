@@ -138,7 +138,7 @@ def test_model_problems(run, wav, tmp_path, tiny_checkpoint):
     corrupt = tmp_path / "corrupt.pth"
     corrupt.write_bytes(b"\x00garbage" * 100)
     code, _, err = run(*sep_args(wav, out, corrupt, "--prompt-text", "dog"))
-    assert code == 3 and "not a readable TextSep checkpoint" in err
+    assert code == 3 and "not a TextSep checkpoint" in err
     code, _, err = run(*sep_args(wav, out, tiny_checkpoint, "--prompt-text", "dog", "--baseline"))
     assert code == 3 and "not the text-agnostic baseline" in err
     code, _, err = run(*sep_args(wav, out, tiny_checkpoint, "--prompt-text", "dog", "--device", "cuda"))

@@ -108,11 +108,11 @@ def test_bad_files(tmp_path):
         NMFDictionaries.load(tmp_path / "none.npz")
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"not a zip")
-    with pytest.raises(NMFError, match="not a readable"):
+    with pytest.raises(NMFError, match="not a TextSep NMF dictionary file"):
         NMFDictionaries.load(junk)
     pickled = tmp_path / "obj.npz"
     np.savez(pickled, W=np.zeros((513, 2)), atom_class=np.array([0, 1]), header=np.array([{"a": 1}], dtype=object))
-    with pytest.raises(NMFError, match="not a readable"):
+    with pytest.raises(NMFError, match="not a TextSep NMF dictionary file"):
         NMFDictionaries.load(pickled)  # object arrays need pickle: refused
     other = tmp_path / "other.npz"
     np.savez(other, W=np.zeros((513, 2)), atom_class=np.array([0, 1]), header=np.array('{"format": "x"}'))

@@ -174,7 +174,9 @@ def test_separate_file_matches_in_memory(tmp_path, tiny_separator):
     assert sf.info(out).subtype == "PCM_16" and sf.info(out).samplerate == sr
 
 
-def test_short_region_in_long_file_reads_only_region_plus_context(tmp_path, monkeypatch):
+def test_short_region_in_long_file_processes_only_region_plus_context(tmp_path, monkeypatch):
+    """One front-to-back pass: the region plus context is converted and processed, the rest is copied
+    as raw samples, and the input is never seeked (lossy decoders are not sample-exact after a seek)."""
     sr = 8000
     minutes = 10
     src = tmp_path / "long.wav"
@@ -183,14 +185,26 @@ def test_short_region_in_long_file_reads_only_region_plus_context(tmp_path, monk
         for _ in range(minutes):
             f.write((rng.standard_normal(60 * sr) * 0.1).astype(np.float32))
     reads = []
-    real = audio_io.read_span
-    monkeypatch.setattr(audio_io, "read_span", lambda p, a, b, st=None: reads.append((a, b)) or real(p, a, b, st))
+    real = audio_io.SequentialReader.read
+    monkeypatch.setattr(audio_io.SequentialReader, "read",
+                        lambda self, m, dtype: reads.append((self.pos, m, dtype)) or real(self, m, dtype))
+
+    real_seek = sf.SoundFile.seek
+
+    def no_seek(self, frames, whence=sf.SEEK_SET):
+        here = real_seek(self, 0, sf.SEEK_CUR)  # soundfile's own tell(); it also "seeks" to where it is
+        if (frames, whence) not in ((0, sf.SEEK_CUR), (here, sf.SEEK_SET)):
+            raise AssertionError("separate_file must not seek")
+        return real_seek(self, frames, whence)
+
+    monkeypatch.setattr(sf.SoundFile, "seek", no_seek)
     est = LocalGate()
     sep = Separator(est, context_s=0.5)
     region = Region(300.0, 305.0, "tone", "remove")
     out = tmp_path / "out.wav"
     report = sep.separate_file(src, out, [region])
-    assert reads == [(int(299.5 * sr), int(305.5 * sr))]
+    assert [(a, m) for a, m, dt in reads if dt == "int32"] == [(int(299.5 * sr), int(6 * sr))]
+    assert sum(m for _, m, _ in reads) == minutes * 60 * sr
     assert sum(est.calls) <= 6 * SR16 + 16
     assert report.processed_seconds == pytest.approx(6.0)
     assert set(report.timings) == {"read", "process", "write"}
@@ -254,3 +268,108 @@ def test_apply_mask_identity_and_zero():
     y = apply_mask(x, sr, ones, "keep")
     assert np.abs(y - x).max() < 1e-5
     assert np.abs(apply_mask(x, sr, ones, "remove")).max() < 1e-5
+
+
+# ---- streaming a long region from file to file: bit-identical to the in-memory path, bounded memory ----
+STREAM_CASES = [  # (sr, seconds, channels, subtype, chunk_s, overlap_s, windows)
+    (8000, 7.3, 1, "PCM_16", 2.0, 0.5, [(0, 7.3)]),
+    (22050, 5.0, 2, "PCM_24", 1.5, 0.25, [(0.3, 4.1)]),
+    (16000, 9.0, 2, "FLOAT", 2.5, 1.0, [(1.0, 8.0)]),
+    (44100, 4.0, 3, "PCM_32", 1.1, 0.5, [(0.0, 4.0)]),
+    (11025, 6.0, 1, "PCM_16", 1.0, 0.3, [(0.5, 1.5), (1.2, 2.0), (4.0, 5.9)]),  # a cluster + a streamed one
+    (48000, 3.0, 2, "DOUBLE", 0.9, 0.4, [(0.1, 2.95)]),  # chunk_s barely > 2 overlaps: triple overlaps
+]
+
+
+@pytest.mark.parametrize("sr,seconds,channels,subtype,chunk_s,overlap_s,windows", STREAM_CASES)
+def test_streamed_region_is_bit_identical_to_in_memory(tmp_path, sr, seconds, channels, subtype, chunk_s,
+                                                       overlap_s, windows):
+    x = (np.random.default_rng(sr).standard_normal((channels, int(seconds * sr))) * 0.2).astype(np.float32)
+    src, out = tmp_path / "in.wav", tmp_path / "out.wav"
+    sf.write(src, x.T, sr, subtype=subtype)
+    sep = Separator(LocalGate(), chunk_s=chunk_s, overlap_s=overlap_s, context_s=0.5)
+    regions = [Region(a, b, "tone", "remove", fade_ms=30) for a, b in windows]
+    sep.separate_file(src, out, regions, block=1000)
+    expected = audio_io.float_to_raw(sep.separate(audio_io.load(src).samples, sr, regions).audio, subtype)
+    got, _ = sf.read(out, dtype=audio_io.io_dtype(subtype), always_2d=True)
+    assert np.array_equal(got, expected)
+
+
+def test_streamed_region_with_the_model_is_bit_identical(tmp_path, tiny_separator):
+    sr = 16000
+    x = tone_noise(5.0, sr, 2, seed=4)
+    src, out = tmp_path / "in.wav", tmp_path / "out.flac"
+    sf.write(src, x.T, sr, subtype="PCM_16")
+    sep = Separator(tiny_separator.estimator, chunk_s=1.2, overlap_s=0.3)
+    regions = [Region(0.0, 5.0, "dog bark", "keep")]
+    sep.separate_file(src, out, regions)
+    expected = audio_io.float_to_raw(sep.separate(audio_io.load(src).samples, sr, regions).audio, "PCM_16")
+    assert np.array_equal(sf.read(out, dtype="int32", always_2d=True)[0], expected)
+
+
+def test_streamed_region_holds_one_chunk_at_a_time(tmp_path, monkeypatch):
+    """A region over a whole long file is read, processed and written chunk by chunk: no read or model call
+    covers more than one chunk, so memory is bounded by chunk_s, not by the region."""
+    sr, minutes = 8000, 3
+    src = tmp_path / "long.wav"
+    with sf.SoundFile(src, "w", sr, 2, "PCM_16") as f:
+        for i in range(minutes):
+            f.write((np.random.default_rng(i).standard_normal((60 * sr, 2)) * 0.1).astype(np.float32))
+    reads = []
+    real = audio_io.SequentialReader.read
+    monkeypatch.setattr(audio_io.SequentialReader, "read",
+                        lambda self, m, dtype: reads.append(m) or real(self, m, dtype))
+    est = LocalGate()
+    sep = Separator(est, chunk_s=10.0, overlap_s=1.0)
+    sep.separate_file(src, tmp_path / "out.wav", [Region(0, minutes * 60, "tone")])
+    assert max(reads) <= 10 * sr and sum(reads) == minutes * 60 * sr
+    assert max(est.calls) <= 10 * SR16 + 16 and len(est.calls) >= minutes * 6
+
+
+def test_gate_slice_is_the_gate():
+    from textsep.edits import gate
+    from textsep.separate import gate_slice
+
+    for region, sr in ((Region(0.1, 0.9, "x", fade_ms=20), 8000), (Region(0, 0.01, "x", fade_ms=500), 44100),
+                       (Region(1.0, 1.3, "x", fade_ms=0), 16000)):
+        g = gate(region, sr)
+        for i0, i1 in ((0, len(g)), (3, 100), (len(g) - 50, len(g)), (10, 11)):
+            assert np.array_equal(gate_slice(region, sr, i0, i1), g[i0:i1])
+
+
+def test_non_finite_samples_in_memory_are_an_input_error():
+    from textsep.errors import InputError
+
+    x = tone_noise(2.0, 16000)
+    x[1, 16000] = np.nan
+    sep = Separator(LocalGate())
+    with pytest.raises(InputError, match="NaN or infinite"):
+        sep.separate(x, 16000, [Region(0.8, 1.2, "tone")])
+    y = sep.separate(x, 16000, [Region(0.1, 0.3, "tone")]).audio  # far away: untouched, not refused
+    assert np.isnan(y[1, 16000])
+
+
+def test_region_covering_no_sample_is_refused():
+    x = tone_noise(3.0, 22050)
+    with pytest.raises(EditError, match="covers no whole sample"):
+        Separator(LocalGate()).separate(x, 22050, [Region(2.99999999, 3.0, "tone")])
+
+
+def test_paraphrase_cache(tmp_path):
+    from textsep.separate import ParaphraseCache
+    from textsep.text.minilm import MiniLMEncoder
+
+    class Counting(MiniLMEncoder):
+        calls = 0
+
+        def _encode(self, prompts):
+            Counting.calls += 1
+            return np.random.default_rng(len(prompts)).standard_normal((len(prompts), self.dim))
+
+    texts = [f"sound number {i}" for i in range(20)]
+    a = ParaphraseCache(Counting(), tmp_path).encode(texts)
+    b = ParaphraseCache(Counting(), tmp_path).encode(texts)  # a new process would find the file
+    assert Counting.calls == 1 and np.array_equal(a, b) and a.dtype == np.float32
+    assert len(list(tmp_path.glob("paraphrases-*.npy"))) == 1
+    ParaphraseCache(Counting(), tmp_path).encode(texts[:3])  # small calls are not cached
+    assert Counting.calls == 2 and len(list(tmp_path.glob("*.npy"))) == 1

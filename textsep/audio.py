@@ -21,6 +21,13 @@ AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif", ".
 MIN_SR, MAX_SR = 8000, 192000
 
 _PCM_BITS = {"PCM_S8": 8, "PCM_U8": 8, "PCM_16": 16, "PCM_24": 24, "PCM_32": 32}
+# Companded 8-bit codecs decode to 16-bit integers and re-encode those exactly: they move like PCM_16.
+_INT_BITS = {**_PCM_BITS, "ULAW": 16, "ALAW": 16}
+# Lossy codecs decoded to float by libsndfile. Their decoders are not sample-exact after a seek, so they
+# are only ever read front to back (SequentialReader), and re-encoding them is never bit-exact.
+LOSSY_SUBTYPES = ("VORBIS", "OPUS", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III")
+_LOSSY_CONTAINER = {"VORBIS": "OGG", "OPUS": "OGG", "MPEG_LAYER_I": "MP3", "MPEG_LAYER_II": "MP3",
+                    "MPEG_LAYER_III": "MP3"}
 # Formats whose default subtype we pick when the source's subtype cannot be stored in them.
 _DEFAULT_SUBTYPE = {"WAV": "PCM_16", "FLAC": "PCM_16", "AIFF": "PCM_16", "OGG": "VORBIS", "MP3": "MPEG_LAYER_III"}
 _FORMAT_BY_EXT = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".oga": "OGG", ".mp3": "MP3",
@@ -74,19 +81,31 @@ def is_pcm(subtype: str) -> bool:
     return subtype in _PCM_BITS
 
 
+def is_lossy(subtype: str) -> bool:
+    """MP3, Vorbis, Opus: decoded approximately, never sample-exact after a seek, never re-encoded exactly."""
+    return subtype in LOSSY_SUBTYPES
+
+
 def io_dtype(subtype: str) -> str:
-    """The dtype that moves this subtype's samples through libsndfile without any rounding."""
-    if is_pcm(subtype):
-        return "int32"
-    return "float64" if subtype == "DOUBLE" else "float32"
+    """The dtype that moves this subtype's samples through libsndfile without any rounding.
+
+    Integer codecs (PCM, u-law, A-law, ADPCM, GSM, DWVW...) decode to integers: int32, left-justified.
+    libsndfile's own float conversion is not symmetric for them (it reads with 1/32768 and writes with
+    32767), so they never travel as float."""
+    if subtype == "DOUBLE":
+        return "float64"
+    if subtype == "FLOAT" or is_lossy(subtype):
+        return "float32"
+    return "int32"
 
 
 def copy_dtype(subtype: str) -> str:
     """The narrowest dtype that copies this subtype's samples unchanged into a file of the same subtype.
 
-    16-bit (and 8-bit, which libsndfile widens to 16) copy as int16: half the memory traffic of
-    int32, about 4x faster for the untouched bulk of a long file."""
-    if subtype in ("PCM_16", "PCM_S8", "PCM_U8"):
+    16-bit (and 8-bit, which libsndfile widens to 16, and the companded codecs, which decode to 16)
+    copy as int16: half the memory traffic of int32, about 4x faster for the untouched bulk of a long
+    file."""
+    if subtype in ("PCM_16", "PCM_S8", "PCM_U8", "ULAW", "ALAW"):
         return "int16"
     return io_dtype(subtype)
 
@@ -108,12 +127,23 @@ def raw_to_float(raw: np.ndarray, subtype: str) -> np.ndarray:
 
 
 def float_to_raw(x: np.ndarray, subtype: str) -> np.ndarray:
-    """[C, N] float -> [N, C] raw block for soundfile, quantised to the subtype's resolution."""
-    if is_pcm(subtype):
-        bits = _PCM_BITS[subtype]
+    """[C, N] float -> [N, C] raw block for soundfile, quantised to the subtype's resolution.
+
+    Integer subtypes: round(x * 2**(bits-1)), clipped, left-justified in int32 (what io_dtype reads back).
+    The product and the rounding are exact in float32 for float32 input and <= 24 bits (a power-of-two
+    scale), so the block is converted in its own precision: no float64/int64 copies of it.
+    """
+    bits = _INT_BITS.get(subtype)
+    if bits is not None:
         scale = 2.0 ** (bits - 1)
-        q = np.clip(np.round(np.asarray(x, dtype=np.float64) * scale), -scale, scale - 1)
-        return (q.astype(np.int64) << (32 - bits)).astype(np.int32).T
+        work = np.float32 if (x.dtype == np.float32 and bits <= 24) else np.float64
+        q = np.multiply(x, work(scale), dtype=work)
+        np.round(q, out=q)
+        np.clip(q, -scale, scale - 1, out=q)
+        r = q.astype(np.int32)
+        if bits < 32:
+            np.left_shift(r, 32 - bits, out=r)
+        return r.T
     return np.ascontiguousarray(x.T, dtype=np.dtype(io_dtype(subtype)))
 
 
@@ -158,15 +188,26 @@ def load(path: str | os.PathLike) -> Audio:
 
 
 def read_span(path: str | os.PathLike, start: int, stop: int, subtype: str | None = None) -> np.ndarray:
-    """Frames [start, stop) of a file as [C, n] float, without reading the rest."""
+    """Frames [start, stop) of a file as [C, n] float, without reading the rest.
+
+    Lossy files (MP3, Vorbis, Opus) are decoded from their start instead of seeking: libsndfile's seek in
+    them is not sample-exact, and the samples must equal those of a plain front-to-back decode."""
     subtype = subtype or info(path).subtype
     try:
         with sf.SoundFile(str(path)) as f:
-            f.seek(start)
+            if is_lossy(subtype):
+                skip = start
+                while skip > 0:
+                    got = f.read(min(skip, 1 << 18), dtype="float32", always_2d=True).shape[0]
+                    if got == 0:
+                        break
+                    skip -= got
+            else:
+                f.seek(start)
             raw = f.read(stop - start, dtype=io_dtype(subtype), always_2d=True)
     except Exception as exc:
         raise AudioError(f"Cannot read {Path(path).name} at frames {start}-{stop}: {exc}") from exc
-    if raw.shape[0] != stop - start and not is_pcm(subtype) and subtype not in ("FLOAT", "DOUBLE"):
+    if raw.shape[0] != stop - start and is_lossy(subtype):
         # Lossy decoders may deliver a few frames fewer than the header promised: pad with silence.
         raw = np.concatenate([raw, np.zeros((stop - start - raw.shape[0], raw.shape[1]), raw.dtype)])
     if raw.shape[0] != stop - start:
@@ -175,14 +216,69 @@ def read_span(path: str | os.PathLike, start: int, stop: int, subtype: str | Non
     return raw_to_float(raw, subtype)
 
 
+class SequentialReader:
+    """A file read front to back, never seeking (so lossy decoders give exactly a plain decode's samples).
+
+    read(m, dtype) returns exactly m frames [m, C]: a lossy decoder that delivers fewer frames than its
+    header announced is padded with silence at the end (`padded` counts them); any other file that ends
+    early is an AudioError (truncated file or wrong header).
+    """
+
+    def __init__(self, i: AudioInfo):
+        self.info = i
+        self.pos = 0
+        self.padded = 0
+        try:
+            self._f = sf.SoundFile(str(i.path))
+        except Exception as exc:
+            raise _open_error(i.path, exc) from exc
+
+    def read(self, m: int, dtype: str) -> np.ndarray:
+        try:
+            raw = self._f.read(m, dtype=dtype, always_2d=True)
+        except Exception as exc:
+            raise AudioError(f"Cannot read {self.info.path.name} at frame {self.pos}: {exc}") from exc
+        if raw.shape[0] < m:
+            if not is_lossy(self.info.subtype):
+                raise AudioError(f"{self.info.path.name} ended early: the header announces {self.info.frames} "
+                                 f"frames, the file holds {self.pos + raw.shape[0]} (truncated or damaged)")
+            self.padded += m - raw.shape[0]
+            raw = np.concatenate([raw, np.zeros((m - raw.shape[0], raw.shape[1]), raw.dtype)])
+        self.pos += m
+        return raw
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self) -> SequentialReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def output_format(path: str | os.PathLike, source_subtype: str) -> tuple[str, str]:
-    """(format, subtype) for writing to `path`: the source's subtype when the format can hold it."""
+    """(format, subtype) for writing to `path`: the source's subtype when the format can hold it exactly.
+
+    Lossy sources keep their codec only in their own container (MP3 -> .mp3, Vorbis/Opus -> .ogg): that
+    re-encodes the whole file (see SeparationReport warnings). Into WAV, AIFF and FLAC a lossy source is
+    written as PCM_16 (libsndfile's check_format accepts MPEG inside WAV, but cannot write it). Integer
+    codecs that are not bit-exact to re-encode (ADPCM, GSM...) are written as PCM of their decoded width.
+    """
     ext = Path(path).suffix.lower()
     fmt = _FORMAT_BY_EXT.get(ext)
     if fmt is None:
         raise OutputError(f"Unsupported output extension '{ext}' (use .wav, .flac, .ogg, .aiff or .mp3)")
     if ext == ".opus":
         return fmt, "OPUS"
+    if is_lossy(source_subtype):
+        if _LOSSY_CONTAINER[source_subtype] == fmt:
+            return fmt, ("MPEG_LAYER_III" if fmt == "MP3" else source_subtype)
+        return fmt, _DEFAULT_SUBTYPE[fmt]
+    if source_subtype and source_subtype not in _INT_BITS and source_subtype not in ("FLOAT", "DOUBLE"):
+        # ADPCM, GSM 6.10, G.72x, DWVW, NMS: decoded to integers; store the decode, not a re-encode
+        wide = "PCM_24" if source_subtype.endswith("_24") else "PCM_16"
+        return fmt, wide if sf.check_format(fmt, wide) else _DEFAULT_SUBTYPE[fmt]
     if source_subtype and sf.check_format(fmt, source_subtype):
         return fmt, source_subtype
     if source_subtype in ("PCM_S8", "PCM_U8"):  # 8-bit is signed in FLAC, unsigned in WAV: both exact
@@ -191,14 +287,41 @@ def output_format(path: str | os.PathLike, source_subtype: str) -> tuple[str, st
                 return fmt, alt
     if fmt == "FLAC" and source_subtype in ("FLOAT", "DOUBLE", "PCM_32"):
         return fmt, "PCM_24"
-    if fmt in ("WAV", "AIFF") and source_subtype in ("VORBIS", "MPEG_LAYER_III", "OPUS"):
-        return fmt, "PCM_16"
     return fmt, _DEFAULT_SUBTYPE[fmt]
 
 
-def check_output(path, *, overwrite: bool = False, protect: str | os.PathLike | None = None) -> Path:
+def format_note(source_subtype: str, out_path, out_subtype: str) -> str | None:
+    """What the user should know about writing a `source_subtype` file as `out_subtype`, or None when the
+    samples outside the regions come through bit for bit."""
+    ext = Path(out_path).suffix.lower() or "the output"
+    if is_lossy(out_subtype):
+        what = "an MP3" if out_subtype.startswith("MPEG") else f"an Ogg {out_subtype.title()}"
+        return (f"{ext} is {what} file: the whole file is re-encoded, so the audio outside the regions is "
+                f"close to, not sample for sample, the input's; write .wav or .flac for an exact copy outside "
+                "the regions")
+    if is_lossy(source_subtype):
+        return (f"the {source_subtype} input is decoded once, front to back, and written as {out_subtype}: "
+                "outside the regions the output is the input's decode rounded to that format")
+    if out_subtype != source_subtype:
+        exact = source_subtype in ("PCM_S8", "PCM_U8") and out_subtype in ("PCM_S8", "PCM_U8")
+        if exact:
+            return None
+        if source_subtype not in _INT_BITS and source_subtype not in ("FLOAT", "DOUBLE"):
+            return (f"the {source_subtype} input is written as {out_subtype}, its exact decode (re-encoding "
+                    f"{source_subtype} would change the samples outside the regions)")
+        return (f"{ext} cannot store {source_subtype}; wrote {out_subtype} (samples outside the regions are "
+                "converted, not bit-identical)")
+    return None
+
+
+def check_output(path, *, overwrite: bool = False, protect: str | os.PathLike | None = None,
+                 source: AudioInfo | None = None) -> Path:
     """Raise OutputError unless `path` can be written: call it before long work, so a bad output path
-    fails in a second rather than after the processing."""
+    fails in a second rather than after the processing.
+
+    With `source` (the input's AudioInfo) the output's format is tried for real: a file of that format,
+    rate and channel count is opened beside `path` and removed (MP3 above 48 kHz or with more than two
+    channels, FLAC above 8 channels... fail here, not after the processing)."""
     path = Path(path)
     if protect is not None and _same_file(path, Path(protect)):
         raise OutputError(f"Refusing to write over the input file {path}; choose another output path")
@@ -210,12 +333,31 @@ def check_output(path, *, overwrite: bool = False, protect: str | os.PathLike | 
     if not parent.is_dir():
         raise OutputError(f"Cannot write {path}: folder {parent} does not exist")
     output_format(path, "")  # unsupported extension
+    if source is not None:
+        fmt, subtype = output_format(path, source.subtype)
+        try:
+            tmp = atomic.temp_path_for(path)
+        except OSError as exc:
+            raise OutputError(f"Cannot write {path}: folder {parent} is not writable ({exc.strerror or exc})") from exc
+        try:
+            sf.SoundFile(str(tmp), "w", source.sr, source.channels, subtype, format=fmt).close()
+        except Exception as exc:
+            raise OutputError(_format_refused(path, fmt, subtype, source.sr, source.channels, exc)) from exc
+        finally:
+            atomic.discard(tmp)
+        return path
     try:  # the real test of writability (permissions, read-only mounts, root on /proc): create a file
         with tempfile.TemporaryFile(dir=parent):
             pass
     except OSError as exc:
         raise OutputError(f"Cannot write {path}: folder {parent} is not writable ({exc.strerror or exc})") from exc
     return path
+
+
+def _format_refused(path: Path, fmt: str, subtype: str, sr: int, channels: int, exc: Exception) -> str:
+    return (f"Cannot write {path.name} as {fmt} ({subtype}) at {sr} Hz with {channels} channel(s): this format "
+            f"cannot hold that audio ({str(exc).splitlines()[0][:160]}); choose another output format, "
+            "e.g. .wav or .flac")
 
 
 class AtomicWriter:
@@ -245,11 +387,15 @@ class AtomicWriter:
             self._file = sf.SoundFile(str(self._tmp), "w", self.sr, self.channels, self.subtype, format=self.format)
         except Exception as exc:
             atomic.discard(self._tmp)
-            raise OutputError(f"Cannot write {self.path}: {exc}") from exc
+            raise OutputError(_format_refused(self.path, self.format, self.subtype, self.sr, self.channels,
+                                              exc)) from exc
         return self
 
     def write_float(self, x: np.ndarray) -> None:
-        """Write [C, n] float samples."""
+        """Write [C, n] float samples. Non-finite samples are refused (AudioError), never written: as NaN
+        in a float file or as whatever a cast of NaN gives in a PCM one."""
+        if not np.isfinite(x).all():
+            raise AudioError(f"Refusing to write NaN or infinite samples to {self.path.name}")
         self.write_raw(float_to_raw(x, self.subtype))
 
     def write_raw(self, raw: np.ndarray) -> None:

@@ -152,7 +152,8 @@ def run_batch(separator, input_dir, output_dir, regions_or_spec: EditSource, *, 
     not text: "started", "progress" (its own fraction and the engine's message), then exactly one final
     event (written / skipped / failed / cancelled, with the FileResult); files after a cancel get none.
     Both are called on the thread running the batch. Setting `cancel` stops after the current chunk;
-    the file in progress is not written and the report says cancelled=True. Per-file problems are
+    the file in progress is not written and the report says cancelled=True; a KeyboardInterrupt (Ctrl+C)
+    does the same (the files written before it stay, and the report lists them). Per-file problems are
     recorded in the report, never raised; BatchError is raised only when the batch cannot start.
     """
     pairs = plan_outputs(input_dir, output_dir, recursive=recursive, suffix=suffix)
@@ -184,7 +185,10 @@ def run_batch(separator, input_dir, output_dir, regions_or_spec: EditSource, *, 
         event(i, src, dst, "started")
         res = FileResult(src, dst, "failed")
         report.results.append(res)
-        _run_one(separator, regions_or_spec, src, dst, res, inputs, planned, overwrite, sub, cancel)
+        try:
+            _run_one(separator, regions_or_spec, src, dst, res, inputs, planned, overwrite, sub, cancel)
+        except KeyboardInterrupt:  # Ctrl+C (or SIGTERM in the CLI): a cancel, with the files so far kept
+            res.status, res.reason = "cancelled", "interrupted before it was written"
         event(i, src, dst, res.status, 1.0, res.reason, res)
         if res.status == "cancelled":
             report.cancelled = True

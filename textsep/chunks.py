@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from textsep.edits import EditError
+
 
 def plan_chunks(n: int, sr: int, chunk_s: float, overlap_s: float) -> list[tuple[int, int]]:
     """[start, stop) sample ranges covering n samples: equal-length chunks of at most chunk_s seconds that
@@ -62,3 +64,19 @@ def overlap_add(x: np.ndarray, process: Callable[[np.ndarray], np.ndarray], chun
         weight[a:b] += w
     out /= weight
     return out
+
+
+def region_spans(regions, sr: int, n_frames: int) -> list[tuple[int, int]]:
+    """The sample span [a, b) each region covers in audio of n_frames samples at rate sr (b clipped to
+    n_frames). A region covering no whole sample is an EditError: one shorter than a sample, or one that
+    starts in the last half sample of the audio (`--time-windows 2.99999999 3` on a 3 s file)."""
+    spans = []
+    for i, r in enumerate(regions, 1):
+        a, b = r.span(sr)
+        b = min(b, n_frames)
+        if b <= a:
+            raise EditError(f"Region {i} ({r.start_s:g}-{r.end_s:g} s) covers no whole sample at {sr} Hz (it is "
+                            f"shorter than a sample, or starts in the last sample of the {n_frames / sr:.6g} s "
+                            "audio); make it longer or start it earlier")
+        spans.append((a, b))
+    return spans

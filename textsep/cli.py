@@ -7,7 +7,7 @@ Exit codes (documented in `textsep --help`):
     3    model problem (missing/corrupt checkpoint or dictionaries, text encoder, device)
     4    output problem (exists without --overwrite, same as the input, unwritable, bad extension)
     5    a subcommand's module is not available in this installation
-    130  cancelled (Ctrl-C)
+    130  cancelled (Ctrl-C or SIGTERM)
 
 This module parses the arguments and turns errors into exit codes (EXIT_CODES, in main); the command
 bodies are in textsep.commands. Heavy modules (torch, transformers) are imported inside the commands,
@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 
 from textsep.errors import Cancelled, InputError, ModelError, OutputError, TextSepError, user_message
 
@@ -30,7 +33,7 @@ EXIT_CODES_HELP = """exit codes:
   3    model problem: missing or corrupt checkpoint/dictionaries, text encoder, unavailable device
   4    output problem: output exists (without --overwrite), output is the input, unwritable, bad extension
   5    the subcommand's module is not available in this installation
-  130  cancelled (Ctrl-C)
+  130  cancelled (Ctrl-C or SIGTERM; a file being written is removed)
 """
 
 
@@ -177,7 +180,39 @@ def _version() -> str:
         return "unknown"
 
 
+def _terminate(signum, frame):
+    """SIGTERM ends the run as Ctrl+C does: the KeyboardInterrupt unwinds through the atomic writers,
+    which remove their hidden temporary files (the default action would kill the process and leave them)."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """Within the block, SIGTERM raises KeyboardInterrupt (main thread only; the old handler comes back)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def main(argv=None) -> int:
+    with _sigterm_as_interrupt():
+        return _main(argv)
+
+
+def _cancelled() -> None:
+    """After an interrupt: remove any temporary file still pending (each writer removes its own as the
+    interrupt unwinds it; this covers one interrupted between creating its file and its `with`)."""
+    from textsep import atomic
+
+    atomic.remove_pending()
+
+
+def _main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The original inference script took its options without a subcommand: `textsep --audio-in ...`.
     if argv and argv[0].startswith("--audio") and argv[0] != "--help":
@@ -186,6 +221,7 @@ def main(argv=None) -> int:
         try:
             return _dispatch(DISPATCHED[argv[0]], argv[1:], f"textsep {argv[0]}")
         except KeyboardInterrupt:
+            _cancelled()
             _err(f"textsep {argv[0]}", "cancelled")
             return EXIT_CANCELLED
     parser = build_parser()
@@ -204,7 +240,10 @@ def main(argv=None) -> int:
         return EXIT_OK
     except (TextSepError, KeyboardInterrupt) as exc:  # the one place errors become messages and exit codes
         code = exit_code(exc)
-        _err(prog, CANCELLED_MESSAGE if code == EXIT_CANCELLED else user_message(exc))
+        if code == EXIT_CANCELLED:
+            _cancelled()
+        # A Cancelled error says what was kept (batch); a bare interrupt stopped one file before its commit.
+        _err(prog, user_message(exc) if isinstance(exc, TextSepError) else CANCELLED_MESSAGE)
         return code
     except Exception as exc:  # a bug: one line for the user, the traceback on request
         if os.environ.get("TEXTSEP_DEBUG"):

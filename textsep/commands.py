@@ -11,8 +11,8 @@ import os
 import sys
 from contextlib import contextmanager
 
-from textsep.cli import EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, warn
-from textsep.errors import InputError, OutputError
+from textsep.cli import EXIT_FAILED, EXIT_OK, warn
+from textsep.errors import Cancelled, InputError, OutputError
 
 
 # ---- options shared by the commands ------------------------------------------------------------
@@ -30,7 +30,11 @@ def edit_source(a):
                  if v is not None]
         if clash:
             raise InputError(f"--edits carries its own regions; do not combine it with {', '.join(clash)}")
-        spec = EditSpec.load(a.edits)
+        try:
+            spec = EditSpec.load(a.edits)
+        except UnicodeDecodeError as exc:  # EditSpec.load reads UTF-8 and lets this one through
+            raise InputError(f"Cannot read edit spec {a.edits}: it is not UTF-8 text (byte {exc.start}); save it "
+                             "as UTF-8 JSON") from None
         if not spec.active():
             raise InputError(f"{a.edits} has no enabled regions")
         return spec
@@ -126,9 +130,18 @@ def _file_progress(quiet: bool, desc: str):
 
 @contextmanager
 def _batch_progress(quiet: bool, total: int):
-    """Yield an on_file(FileEvent) callback drawing a files bar and listing failures; None when quiet."""
+    """Yield an on_file(FileEvent) callback: a files bar on a terminal; elsewhere (a log, a pipe) one plain
+    line per finished file. None when quiet (the summary at the end still lists every failure)."""
     if quiet:
         yield None
+        return
+    if not sys.stderr.isatty():
+        def on_line(ev):
+            if ev.final:
+                reason = f": {ev.message}" if ev.message and ev.status != "written" else ""
+                print(f"[{ev.index + 1}/{ev.total}] {ev.status} {ev.input}{reason}", file=sys.stderr)
+
+        yield on_line
         return
     from tqdm import tqdm
 
@@ -153,14 +166,17 @@ def cmd_separate(a) -> int:
     """`textsep separate`: one file. Inputs and the output are checked before the model loads."""
     prog = "textsep separate"
     from textsep import audio as audio_io
+    from textsep.chunks import region_spans
     from textsep.edits import regions_for
 
     source = edit_source(a)
     device = device_option(a)
     if os.path.abspath(a.audio_in) == os.path.abspath(a.audio_out):
         raise OutputError(f"The output is the input file ({a.audio_in}); choose another output path")
-    regions = regions_for(source, audio_io.info(a.audio_in))
-    audio_io.check_output(a.audio_out, overwrite=a.overwrite, protect=a.audio_in)
+    info = audio_io.info(a.audio_in)
+    regions = regions_for(source, info)
+    region_spans(regions, info.sr, info.frames)  # a window covering no whole sample: before the model loads
+    audio_io.check_output(a.audio_out, overwrite=a.overwrite, protect=a.audio_in, source=info)
     sep = load_model(prog, a.model_path, device, method=a.method, baseline=a.baseline)
     report_prompts(prog, sep, prompts_of(regions), a.strict)
     with _file_progress(a.quiet, os.path.basename(a.audio_in)) as progress:
@@ -193,7 +209,10 @@ def cmd_batch(a) -> int:
                            recursive=a.recursive, suffix=a.suffix)
     print(report.summary(), file=sys.stderr)
     if report.cancelled:
-        return EXIT_CANCELLED
+        kept = len(report.written)
+        raise Cancelled("cancelled; the file in progress was not written" +
+                        (f", the {kept} written before it are kept (listed above)" if kept else
+                         ", and no file had been written"))
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

@@ -90,6 +90,9 @@ def suggest_prompts(separator, samples: np.ndarray, sr: int, region, top_k: int 
     est = separator.estimator
     x = np.atleast_2d(np.asarray(samples))
     a, b = _region_bounds(region, sr, x.shape[1])
+    if not np.isfinite(x[:, a:b]).all():
+        raise DetectInputError("The region holds NaN or infinite samples; repair the file (e.g. replace them "
+                               "with silence) before asking what it contains")
     mono16 = resample(x[:, a:b].mean(axis=0), sr, MODEL_SR)
     limit = int(max_seconds * MODEL_SR)
     if mono16.shape[0] > limit:  # evenly spaced excerpts: the whole region, sampled
@@ -127,5 +130,7 @@ def suggest_prompts(separator, samples: np.ndarray, sr: int, region, top_k: int 
     if total <= 1e-12:
         raise DetectInputError("The region is silent; there is nothing to identify")
     scores = kept / total
+    if not np.all(np.isfinite(scores)):  # never print `nan` as if it were a score
+        raise DetectModelError("The model gave no usable scores for this region (non-finite output)")
     order = np.argsort(-scores, kind="stable")[: max(0, int(top_k))]
     return [(pairs[i][0], pairs[i][1], float(scores[i])) for i in order]

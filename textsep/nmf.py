@@ -133,14 +133,20 @@ class NMFDictionaries:
             with np.load(path, allow_pickle=False) as z:
                 header = json.loads(str(z["header"]))
                 W, atom_class = z["W"], z["atom_class"]
-        except Exception as exc:
-            raise NMFError(f"{path.name} is not a readable NMF dictionary file: {exc}") from exc
+        except Exception as exc:  # numpy's text may advise allow_pickle: never passed on
+            raise NMFError(f"{path.name} is not a TextSep NMF dictionary file (damaged, or another kind of file; "
+                           "files holding pickled objects are refused without loading them)") from exc
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise NMFError(f"{path.name} is not a TextSep NMF dictionary file")
-        if int(header.get("version", 0)) > VERSION:
+        try:
+            version = int(header.get("version", 0))
+            labels, prompts = list(header["labels"]), dict(header["prompts"])
+            meta = dict(header.get("meta", {}))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise NMFError(f"{path.name} is a damaged NMF dictionary file: its header lacks or mangles {exc}") from exc
+        if version > VERSION:
             raise NMFError(f"{path.name} was written by a newer TextSep")
-        return cls(list(header["labels"]), dict(header["prompts"]), W, atom_class, dict(header.get("meta", {})))
-
+        return cls(labels, prompts, W, atom_class, meta)
 
 def _training_frames(clips, max_frames: int, floor_db: float, rng) -> np.ndarray:
     """Magnitude frames of a class's clips, without near-silent frames, at most max_frames of them."""

@@ -8,6 +8,9 @@ overlap-add crossfades; a progress callback and a cancel flag are checked betwee
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -16,12 +19,11 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 import numpy as np
-import soundfile as sf
 import torch
 
 from textsep import audio as audio_io
-from textsep.chunks import overlap_add, plan_chunks
-from textsep.edits import EditError, Region, clip_regions, gate
+from textsep.chunks import chunk_window, overlap_add, plan_chunks, region_spans
+from textsep.edits import EditError, Region, clip_regions, fade_length, gate, raised_cosine_ramp
 from textsep.errors import Cancelled, ModelError
 from textsep.model.checkpoint import load_checkpoint
 from textsep.model.unet import ModelBundle
@@ -140,7 +142,7 @@ class UNetEstimator:
                 def route(v):
                     with torch.inference_mode():
                         return self.model.route(torch.from_numpy(v).to(self.device)).float().cpu().numpy()[0]
-            self._vocabulary = vocabulary_from_meta(self.bundle.meta, self.encoder, route)
+            self._vocabulary = vocabulary_from_meta(self.bundle.meta, ParaphraseCache(self.encoder), route)
         return self._vocabulary
 
     def understand(self, prompt: str):
@@ -149,6 +151,73 @@ class UNetEstimator:
     def predict(self, mono16: np.ndarray, prompt: str) -> Mask:
         values = self.band_masks(mono16, [prompt])[0]
         return Mask(values, self.freqs_hz, self.spec.hop / self.spec.sr)
+
+
+def cache_dir() -> Path | None:
+    """Where TextSep keeps derived data it can always recompute: $TEXTSEP_CACHE_DIR (empty or "off":
+    nowhere), else $XDG_CACHE_HOME/textsep, else ~/.cache/textsep."""
+    d = os.environ.get("TEXTSEP_CACHE_DIR")
+    if d is not None:
+        return Path(d) if d.strip() and d.strip().lower() not in ("0", "off", "none") else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "textsep"
+
+
+class ParaphraseCache:
+    """The text encoder as a Vocabulary sees it, with its one big call kept on disk.
+
+    Saying what a prompt is understood as needs the embedding of every paraphrase of every known sound
+    (195 for the shipped model): about a second of MiniLM on two cores, the largest part of a CLI run
+    on a short file after importing torch. Those embeddings depend only on the encoder's weights and
+    the texts, so the first run stores them (cache_dir(), a .npy of float32, read back without pickle)
+    and later runs read them in a millisecond. Small calls (the user's prompt) and encoders other than
+    the default MiniLM go straight to the encoder. Any cache problem just means encoding again.
+    """
+
+    MIN_BATCH = 16
+
+    def __init__(self, encoder, folder: Path | None = None):
+        self._encoder = encoder
+        self._folder = folder if folder is not None else cache_dir()
+
+    def __getattr__(self, name):
+        return getattr(self._encoder, name)
+
+    def _key(self, texts: list[str]) -> str | None:
+        enc = self._encoder
+        try:
+            from textsep.text.minilm import MiniLMEncoder, model_dir
+
+            if not isinstance(enc, MiniLMEncoder):
+                return None
+            st = (Path(getattr(enc, "_path", None) or model_dir()) / "model.safetensors").stat()
+        except Exception:  # noqa: BLE001 - no identity for the weights: no caching
+            return None
+        ident = json.dumps([enc.name, int(enc.dim), st.st_size, st.st_mtime_ns, texts])
+        return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:24]
+
+    def encode(self, texts) -> np.ndarray:
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        key = self._key(texts) if self._folder is not None and len(texts) >= self.MIN_BATCH else None
+        if key is None:
+            return self._encoder.encode(texts)
+        path = self._folder / f"paraphrases-{key}.npy"
+        try:
+            v = np.load(path, allow_pickle=False)
+            if v.dtype == np.float32 and v.shape == (len(texts), int(self._encoder.dim)) and np.isfinite(v).all():
+                return v
+        except (OSError, ValueError, EOFError):
+            pass
+        v = np.asarray(self._encoder.encode(texts), dtype=np.float32)
+        try:
+            from textsep import atomic
+
+            self._folder.mkdir(parents=True, exist_ok=True)
+            with atomic.atomic_path(path) as tmp, open(tmp, "wb") as f:
+                np.save(f, v)
+        except OSError:
+            pass
+        return v
 
 
 @dataclass
@@ -280,6 +349,7 @@ class Separator:
             b = min(b, n_total)
             lo, hi = max(0, a - ctx), min(n_total, b + ctx)
             seg = span[:, lo - offset: hi - offset]
+            require_finite(seg, lo, sr, "inside a region or its context")
             y = self._process_chunked(seg, sr, r, tick)
             g = gate(r, sr)[: b - a].astype(span.dtype)
             x_in = span[:, a - offset: b - offset]
@@ -306,11 +376,18 @@ class Separator:
             raise ModelError(f"{getattr(self.estimator, 'name', 'this method')} has no list of known sounds")
         return voc
 
-    def prepare(self, regions, duration_s: float) -> SeparationReport:
+    def prepare(self, regions, duration_s: float, sr: int | None = None,
+                n_frames: int | None = None) -> SeparationReport:
+        """The enabled regions clipped to the audio, with the warnings that clipping gives.
+
+        With `sr` (and `n_frames`), a region that covers no whole sample at that rate is an EditError:
+        one shorter than a sample, or one starting within the last half sample of the file."""
         regions = [r for r in regions if r.enabled]
         if not regions:
             raise EditError("No enabled regions to apply")
         clipped, warnings = clip_regions(regions, duration_s)
+        if sr is not None:
+            region_spans(regions, sr, int(n_frames) if n_frames is not None else round(duration_s * sr))
         return SeparationReport(clipped, warnings)
 
     def separate(self, samples: np.ndarray, sr: int, regions, *, progress: ProgressFn | None = None,
@@ -323,7 +400,7 @@ class Separator:
             raise TypeError("samples must be floating point in [-1, 1]")
         if x.shape[1] == 0:
             raise EditError("The audio is empty")
-        report = self.prepare(regions, x.shape[1] / sr)
+        report = self.prepare(regions, x.shape[1] / sr, sr, x.shape[1])
         with self._lock:
             tick = self._ticker(report.regions, sr, x.shape[1], progress, cancel)
             t0 = time.perf_counter()
@@ -341,82 +418,141 @@ class Separator:
 
     def separate_file(self, in_path, out_path, regions, *, overwrite: bool = False,
                       progress: ProgressFn | None = None, cancel=None, block: int = 1 << 18) -> SeparationReport:
-        """Stream in_path to out_path, reading and processing only the regions (plus context).
+        """Stream in_path to out_path in one front-to-back pass, processing only the regions (plus context).
 
-        Memory and time scale with the regions, not the file. The output keeps the source's rate,
-        channel count and (where the format allows) subtype; it is written atomically and never over
-        the input or an existing file unless overwrite=True.
+        The input is never seeked (lossy decoders are not sample-exact after a seek): audio outside every
+        region's context is copied block by block as raw samples; a region whose context span is longer
+        than one chunk is streamed chunk by chunk (`_stream_region`: only the current chunk and the
+        overlap tail of the crossfade are in memory), bit-identical to `separate` in memory. Regions
+        whose context spans overlap form a cluster that is read and edited in memory as one span, so
+        its memory scales with that cluster's length (one region, or several short ones, cost at most
+        about one chunk).
+
+        Time scales with the file (the copy), memory with chunk_s. The output keeps the source's rate,
+        channel count and (where the format allows) subtype; it is opened (validated) before any
+        processing, written atomically and never over the input or an existing file unless
+        overwrite=True. Samples that cannot be edited (NaN/infinite inside a region or its context) are
+        an AudioError; nothing is written then.
         """
         info = audio_io.info(in_path)
-        report = self.prepare(regions, info.duration)
-        # Validate the output before the (possibly long) processing, not after it.
+        report = self.prepare(regions, info.duration, info.sr, info.frames)
         writer = audio_io.AtomicWriter(out_path, info.sr, info.channels, info.subtype, overwrite=overwrite,
                                        protect=in_path)
+        note = audio_io.format_note(info.subtype, out_path, writer.subtype)
         with self._lock:
             tick = self._ticker(report.regions, info.sr, info.frames, progress, cancel)
-            edited = self._edit_clusters(in_path, info, report, tick)
-            self._check_cancel(cancel)
-            if writer.subtype != info.subtype:
-                report.warnings.append(f"{Path(out_path).suffix} cannot store {info.subtype}; wrote {writer.subtype} "
-                                       "(samples outside the regions are converted, not bit-identical)")
-            t0 = time.perf_counter()
-            self._write_stream(in_path, info, writer, edited, cancel, block)
-            report.timings["write"] = time.perf_counter() - t0
+            with writer as w, audio_io.SequentialReader(info) as reader:
+                p = _FilePass(info, reader, w, cancel, block)
+                for lo, hi, inside in self._clusters(info, report.regions):
+                    p.copy_to(lo)
+                    n_chunks = len(plan_chunks(hi - lo, info.sr, self.chunk_s, self.overlap_s))
+                    if len(inside) == 1 and n_chunks > 1:
+                        self._stream_region(p, lo, hi, inside[0], tick)
+                    else:
+                        self._edit_in_memory(p, lo, hi, inside, tick)
+                    report.processed_seconds += (hi - lo) / info.sr
+                p.copy_to(info.frames)
+                self._check_cancel(cancel)
+            report.timings.update(read=p.t_read, process=p.t_process, write=p.t_write)
+        if p.nonfinite_copied:
+            report.warnings.append(f"the input holds {p.nonfinite_copied} NaN or infinite sample(s) outside the "
+                                   "regions; they were copied unchanged (only the regions were edited)")
+        if reader.padded:
+            report.warnings.append(f"the decoder delivered {reader.padded} frame(s) fewer than the file announces; "
+                                   "the end was padded with silence")
+        if note:
+            report.warnings.append(note)
         return report
 
-    def _edit_clusters(self, in_path, info: audio_io.AudioInfo, report: SeparationReport, tick) -> list:
-        """Read and edit the parts of the file the regions (plus context) touch: [(start, stop, samples)].
-
-        Overlapping context-inclusive spans form clusters that are read and processed together, in order.
-        Adds the read and process times and the processed seconds to `report`.
-        """
+    def _clusters(self, info: audio_io.AudioInfo, regions: list[Region]) -> list[tuple[int, int, list[Region]]]:
+        """(lo, hi, regions) of the context-inclusive spans, merged where they overlap or touch, in file
+        order; each cluster's regions keep their list order (regions apply in order)."""
         sr, n = info.sr, info.frames
         ctx = int(self.context_s * sr)
-        spans = sorted((max(0, r.span(sr)[0] - ctx), min(n, r.span(sr)[1] + ctx)) for r in report.regions)
+        spans = sorted((max(0, r.span(sr)[0] - ctx), min(n, r.span(sr)[1] + ctx)) for r in regions)
         clusters: list[list[int]] = []
         for lo, hi in spans:
             if clusters and lo <= clusters[-1][1]:
                 clusters[-1][1] = max(clusters[-1][1], hi)
             else:
                 clusters.append([lo, hi])
-        t_read = t_proc = 0.0
-        edited = []  # (start, stop, float samples) of the parts regions changed
-        for lo, hi in clusters:
-            t0 = time.perf_counter()
-            span = audio_io.read_span(in_path, lo, hi, info.subtype)
-            t1 = time.perf_counter()
-            inside = [r for r in report.regions if lo <= r.span(sr)[0] < hi]
-            self._apply_regions(span, lo, sr, n, inside, tick)
-            t_proc += time.perf_counter() - t1
-            t_read += t1 - t0
-            a = min(r.span(sr)[0] for r in inside)
-            b = min(n, max(r.span(sr)[1] for r in inside))
-            edited.append((a, b, span[:, a - lo: b - lo]))
-            report.processed_seconds += (hi - lo) / sr
-        report.timings.update(read=t_read, process=t_proc)
-        return edited
+        return [(lo, hi, [r for r in regions if lo <= r.span(sr)[0] < hi]) for lo, hi in clusters]
 
-    def _write_stream(self, in_path, info: audio_io.AudioInfo, writer: audio_io.AtomicWriter, edited: list,
-                      cancel, block: int) -> None:
-        """Write the output: untouched audio copied from in_path as raw samples, the edited parts between."""
-        same = writer.subtype == info.subtype
-        raw_dtype = audio_io.copy_dtype(info.subtype) if same else audio_io.io_dtype(info.subtype)
-        n = info.frames
-        with writer as w, sf.SoundFile(str(in_path)) as f:
-            pos = 0
-            for a, b, seg in edited + [(n, n, None)]:
-                while pos < a:  # untouched audio: copied as raw samples
-                    m = min(block, a - pos)
-                    raw = f.read(m, dtype=raw_dtype, always_2d=True)
-                    if raw.shape[0] == 0:
-                        break  # a lossy decoder delivered fewer frames than announced
-                    w.write_raw(raw) if same else w.write_float(audio_io.raw_to_float(raw, info.subtype))
-                    pos += raw.shape[0]
-                    self._check_cancel(cancel)  # a long copy stays cancellable; the writer cleans up
-                if seg is not None:
-                    w.write_float(seg)
-                    f.seek(b)
-                    pos = b
+    def _edit_in_memory(self, p: _FilePass, lo: int, hi: int, inside: list[Region], tick) -> None:
+        """Read the cluster [lo, hi), apply its regions in order (as `separate` does), write it."""
+        sr, n = p.info.sr, p.info.frames
+        raw = p.read(hi - lo)
+        t0 = time.perf_counter()
+        span = audio_io.raw_to_float(raw, p.info.subtype)
+        self._apply_regions(span, lo, sr, n, inside, tick)
+        p.t_process += time.perf_counter() - t0
+        a = min(r.span(sr)[0] for r in inside)
+        b = min(n, max(r.span(sr)[1] for r in inside))
+        p.emit_raw(raw[: a - lo], lo)
+        p.emit_float(span[:, a - lo: b - lo], a)
+        p.emit_raw(raw[b - lo:], b)
+
+    def _stream_region(self, p: _FilePass, lo: int, hi: int, r: Region, tick) -> None:
+        """One region's context span [lo, hi), chunk by chunk: the same chunks, weights and arithmetic as
+        overlap_add + _apply_regions in memory (so the same output, bit for bit), but holding only the
+        raw samples of the current chunk and the weighted sums of the samples a later chunk still adds
+        to. After each chunk the samples no later chunk touches are final and written: raw copies
+        outside the region, x + gate * (y - x) inside it."""
+        info, sr = p.info, p.info.sr
+        length = hi - lo
+        chunks = plan_chunks(length, sr, self.chunk_s, self.overlap_s)
+        ov = int(self.overlap_s * sr)
+        a, b = r.span(sr)
+        b = min(b, info.frames)
+        raw = p.read(0)  # raw samples of [buf0, buf0 + len(raw)), relative to lo
+        buf0 = 0
+        acc = weight = None  # weighted sums and weights of [acc0, acc0 + acc.shape[1])
+        acc0 = 0
+        for k, (s, e) in enumerate(chunks):
+            assert s == acc0 == buf0, (s, acc0, buf0)
+            have = buf0 + raw.shape[0]
+            if e > have:
+                raw = np.concatenate([raw, p.read(e - have)])
+            t0 = time.perf_counter()
+            x = audio_io.raw_to_float(raw[s - buf0: e - buf0], info.subtype)
+            require_finite(x, lo + s, sr, "inside a region or its context", info.path)
+            y = self._process(x, sr, r)
+            w = chunk_window(s, e, length, ov)
+            y *= w
+            if acc is None:
+                acc, weight, acc0 = np.zeros_like(x), np.zeros(e - s, dtype=np.float32), s
+            elif e > acc0 + acc.shape[1]:
+                grow = e - (acc0 + acc.shape[1])
+                acc = np.concatenate([acc, np.zeros((acc.shape[0], grow), acc.dtype)], axis=1)
+                weight = np.concatenate([weight, np.zeros(grow, np.float32)])
+            acc[:, s - acc0: e - acc0] += y
+            weight[s - acc0: e - acc0] += w
+            done = chunks[k + 1][0] if k + 1 < len(chunks) else length  # no later chunk adds below this
+            m = done - acc0
+            y_final = acc[:, :m] / weight[:m]
+            p.t_process += time.perf_counter() - t0
+            # acc0 == s (what the previous chunk left is where this one starts), so x holds [acc0, done)
+            self._emit_mixed(p, raw[acc0 - buf0: done - buf0], x[:, :m], y_final, lo + acc0, r, a, b)
+            acc, weight = acc[:, m:].copy(), weight[m:].copy()
+            raw, buf0, acc0 = raw[done - buf0:].copy(), done, done
+            tick()
+
+    @staticmethod
+    def _emit_mixed(p: _FilePass, raw: np.ndarray, x: np.ndarray, y: np.ndarray, start: int, r: Region,
+                    a: int, b: int) -> None:
+        """Write samples [start, start + len(raw)): raw outside [a, b), x + gate * (y - x) inside."""
+        stop = start + raw.shape[0]
+        i0, i1 = max(start, a), min(stop, b)
+        if i0 >= i1:
+            p.emit_raw(raw, start)
+            return
+        xi = x[:, i0 - start: i1 - start]
+        d = y[:, i0 - start: i1 - start] - xi  # x + g (y - x), as in _apply_regions
+        d *= gate_slice(r, p.info.sr, i0 - a, i1 - a).astype(x.dtype)
+        xi += d
+        p.emit_raw(raw[: i0 - start], start)
+        p.emit_float(xi, i0)
+        p.emit_raw(raw[i1 - start:], i1)
 
     # ---- progress / cancel ---------------------------------------------------------------------
     @staticmethod
@@ -441,3 +577,94 @@ class Separator:
             self._check_cancel(cancel)
 
         return tick
+
+
+def gate_slice(region: Region, sr: int, i0: int, i1: int) -> np.ndarray:
+    """gate(region, sr)[i0:i1] without building the whole gate (a region over an hour-long file would
+    need a gigabyte for it). Same values, bit for bit (tests/test_separate.py checks)."""
+    a, b = region.span(sr)
+    n = b - a
+    g = np.ones(max(0, i1 - i0), dtype=np.float64)
+    f = fade_length(region, sr)
+    if f > 0:
+        ramp = raised_cosine_ramp(f)
+        lo, hi = max(i0, 0), min(i1, f)
+        if lo < hi:
+            g[lo - i0: hi - i0] = ramp[lo:hi]
+        lo, hi = max(i0, n - f), min(i1, n)
+        if lo < hi:
+            g[lo - i0: hi - i0] = ramp[::-1][lo - (n - f): hi - (n - f)]
+    return g
+
+
+def require_finite(x: np.ndarray, start: int, sr: int, where: str, path=None) -> None:
+    """AudioError (an input error) when [C, n] samples starting at frame `start` hold NaN or infinity.
+
+    Such samples cannot be edited: one NaN spreads through the STFT to the whole chunk on every channel.
+    Refusing is the honest answer; silently writing NaN (or the silence a cast of NaN gives) is not."""
+    if np.isfinite(x).all():
+        return
+    bad = np.flatnonzero(~np.isfinite(x).all(axis=0))
+    name = f"{Path(path).name}: " if path is not None else ""
+    raise audio_io.AudioError(
+        f"{name}the audio has {bad.size} frame(s) with NaN or infinite samples {where}, the first at "
+        f"{(start + int(bad[0])) / sr:.3f} s; they cannot be edited. Repair the file (e.g. replace them with "
+        "silence) or choose regions away from them")
+
+
+class _FilePass:
+    """One front-to-back pass from a SequentialReader to an AtomicWriter (Separator.separate_file).
+
+    copy_to() copies the untouched audio as raw samples (the narrowest exact dtype; converted only when
+    the output's subtype differs); read() gives raw samples to edit; emit_raw()/emit_float() write, in
+    order. Keeps the read/process/write times."""
+
+    def __init__(self, info: audio_io.AudioInfo, reader: audio_io.SequentialReader, writer: audio_io.AtomicWriter,
+                 cancel, block: int):
+        self.info, self.reader, self.writer, self.cancel, self.block = info, reader, writer, cancel, block
+        self.same = writer.subtype == info.subtype
+        self.io_dtype = audio_io.io_dtype(info.subtype)
+        self.copy_dtype = audio_io.copy_dtype(info.subtype) if self.same else self.io_dtype
+        self.pos = 0  # frames written
+        self.nonfinite_copied = 0  # NaN/infinite samples copied unchanged outside the regions (float files)
+        self.t_read = self.t_process = self.t_write = 0.0
+
+    def copy_to(self, stop: int) -> None:
+        while self.pos < stop:
+            t0 = time.perf_counter()
+            raw = self.reader.read(min(self.block, stop - self.pos), self.copy_dtype)
+            if self.same and raw.dtype.kind == "f":
+                self.nonfinite_copied += int(raw.size - np.count_nonzero(np.isfinite(raw)))
+            self.t_write += time.perf_counter() - t0
+            self.emit_raw(raw, self.pos)
+            Separator._check_cancel(self.cancel)  # a long copy stays cancellable; the writer cleans up
+
+    def read(self, m: int) -> np.ndarray:
+        t0 = time.perf_counter()
+        raw = self.reader.read(m, self.io_dtype)
+        self.t_read += time.perf_counter() - t0
+        return raw
+
+    def emit_raw(self, raw: np.ndarray, start: int) -> None:
+        if raw.shape[0] == 0:
+            return
+        assert start == self.pos, (start, self.pos)
+        t0 = time.perf_counter()
+        if self.same:
+            self.writer.write_raw(raw)
+        else:
+            x = audio_io.raw_to_float(raw, self.info.subtype)
+            require_finite(x, start, self.info.sr, f"(outside the regions: {self.writer.format} "
+                                                   f"{self.writer.subtype} cannot store them)", self.info.path)
+            self.writer.write_float(x)
+        self.pos += raw.shape[0]
+        self.t_write += time.perf_counter() - t0
+
+    def emit_float(self, x: np.ndarray, start: int) -> None:
+        if x.shape[1] == 0:
+            return
+        assert start == self.pos, (start, self.pos)
+        t0 = time.perf_counter()
+        self.writer.write_float(x)
+        self.pos += x.shape[1]
+        self.t_write += time.perf_counter() - t0

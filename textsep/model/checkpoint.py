@@ -14,6 +14,8 @@ reads it safely:
 """
 from __future__ import annotations
 
+import pickle
+import warnings
 from pathlib import Path
 
 import torch
@@ -53,15 +55,32 @@ def save_checkpoint(path, model: TextConditionedUNet, spec: SpecConfig, meta: di
 
 
 def read_checkpoint(path) -> dict:
-    """The raw checkpoint dict, validated. Never unpickles arbitrary objects."""
+    """The raw checkpoint dict, validated. Never unpickles arbitrary objects.
+
+    A file that is not a checkpoint is a CheckpointError saying so, in TextSep's words: torch's own
+    message for a refused pickle advises loading it with weights_only=False, which would run whatever
+    code the file carries, so it is never passed on (nor torch's warnings about pickle protocols)."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"Model checkpoint not found: {path}")
     try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:
-        raise CheckpointError(f"{path.name} is not a readable TextSep checkpoint (corrupt or wrong file type): "
-                              f"{str(exc).splitlines()[0][:200]}") from exc
+        empty = path.stat().st_size == 0
+    except OSError as exc:
+        raise CheckpointError(f"Cannot read {path.name}: {exc.strerror or exc}") from exc
+    if empty:
+        raise CheckpointError(f"{path.name} is empty: not a TextSep checkpoint")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            blob = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        raise CheckpointError(f"{path.name} is not a TextSep checkpoint: it is damaged, or holds Python objects or "
+                              "code that a checkpoint never contains (nothing of it was run)") from exc
+    except PermissionError as exc:
+        raise CheckpointError(f"Cannot read {path.name}: {exc.strerror or exc}") from exc
+    except Exception as exc:  # zip, EOF, unicode errors... all mean "not a checkpoint"
+        raise CheckpointError(f"{path.name} is not a TextSep checkpoint (damaged, truncated or another kind of "
+                              f"file: {type(exc).__name__})") from exc
     if not isinstance(blob, dict) or blob.get("format") != FORMAT:
         raise CheckpointError(f"{path.name} is not a TextSep checkpoint (missing format marker)")
     version = blob.get("version", 0)
@@ -84,7 +103,8 @@ def model_from_blob(blob: dict, name: str = "checkpoint") -> ModelBundle:
         model = TextConditionedUNet(cfg)
         model.load_state_dict(blob["state_dict"])
     except Exception as exc:
-        raise CheckpointError(f"{name} does not match the TextSep model: {str(exc).splitlines()[0][:300]}") from exc
+        first = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+        raise CheckpointError(f"{name} does not match the TextSep model: {first}") from exc
     model.eval()
     return ModelBundle(model, spec, dict(blob.get("meta", {})))
 
