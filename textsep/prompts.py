@@ -11,7 +11,11 @@ unrelated words ("asdfgh", "spreadsheet") and sounds the corpus lacks ("siren", 
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,3 +99,70 @@ class Vocabulary:
         similarity = float(sims[best])
         return Understanding(prompt, matches[:5], similarity, self._flat[best][1],
                              similarity >= UNKNOWN_BELOW or lexical)
+
+
+def cache_dir() -> Path | None:
+    """Where TextSep keeps derived data it can always recompute: $TEXTSEP_CACHE_DIR (empty or "off":
+    nowhere), else $XDG_CACHE_HOME/textsep, else ~/.cache/textsep."""
+    d = os.environ.get("TEXTSEP_CACHE_DIR")
+    if d is not None:
+        return Path(d) if d.strip() and d.strip().lower() not in ("0", "off", "none") else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "textsep"
+
+
+class ParaphraseCache:
+    """The text encoder as a Vocabulary sees it, with its one big call kept on disk.
+
+    Saying what a prompt is understood as needs the embedding of every paraphrase of every known sound
+    (195 for the shipped model): about a second of MiniLM on two cores, the largest part of a CLI run
+    on a short file after importing torch. Those embeddings depend only on the encoder's weights and
+    the texts, so the first run stores them (cache_dir(), a .npy of float32, read back without pickle)
+    and later runs read them in a millisecond. Small calls (the user's prompt) and encoders other than
+    the default MiniLM go straight to the encoder. Any cache problem just means encoding again.
+    """
+
+    MIN_BATCH = 16
+
+    def __init__(self, encoder, folder: Path | None = None):
+        self._encoder = encoder
+        self._folder = folder if folder is not None else cache_dir()
+
+    def __getattr__(self, name):
+        return getattr(self._encoder, name)
+
+    def _key(self, texts: list[str]) -> str | None:
+        enc = self._encoder
+        try:
+            from textsep.text.minilm import MiniLMEncoder, model_dir
+
+            if not isinstance(enc, MiniLMEncoder):
+                return None
+            st = (Path(getattr(enc, "_path", None) or model_dir()) / "model.safetensors").stat()
+        except Exception:  # noqa: BLE001 - no identity for the weights: no caching
+            return None
+        ident = json.dumps([enc.name, int(enc.dim), st.st_size, st.st_mtime_ns, texts])
+        return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:24]
+
+    def encode(self, texts) -> np.ndarray:
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        key = self._key(texts) if self._folder is not None and len(texts) >= self.MIN_BATCH else None
+        if key is None:
+            return self._encoder.encode(texts)
+        path = self._folder / f"paraphrases-{key}.npy"
+        try:
+            v = np.load(path, allow_pickle=False)
+            if v.dtype == np.float32 and v.shape == (len(texts), int(self._encoder.dim)) and np.isfinite(v).all():
+                return v
+        except (OSError, ValueError, EOFError):
+            pass
+        v = np.asarray(self._encoder.encode(texts), dtype=np.float32)
+        try:
+            from textsep import atomic
+
+            self._folder.mkdir(parents=True, exist_ok=True)
+            with atomic.atomic_path(path) as tmp, open(tmp, "wb") as f:
+                np.save(f, v)
+        except OSError:
+            pass
+        return v
