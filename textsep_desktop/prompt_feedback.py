@@ -11,7 +11,7 @@ paraphrases and names ("dog bark", "dog", ...).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QStringListModel, Signal
+from PySide6.QtCore import QObject, QStringListModel, QTimer, Signal
 
 from textsep_desktop.worker import TaskRunner
 
@@ -78,7 +78,7 @@ class PromptFeedback(QObject):
             self.words = []
             self.completion_model.setStringList([])
             self.vocabularyChanged.emit()
-            self.updated.emit()
+            QTimer.singleShot(0, self.updated.emit)  # (asked from a table's data(): not while it paints)
 
     def _answered(self, key, answers: dict) -> None:
         if key != self._key:

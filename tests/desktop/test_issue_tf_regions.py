@@ -227,3 +227,45 @@ def test_preview_of_a_box_region_changes_only_its_band(win, qtbot):
     inside = (f > 2600) & (f < 4400)
     assert rel(outside) < 1e-3, rel(outside)  # outside the band: the input, within the STFT round trip
     assert rel(inside) > 20 * rel(outside)  # inside it the edit acted
+
+
+def test_batch_whole_file_edit_takes_an_optional_band(qtbot, tmp_path, noise_audio, tiny_separator):
+    from textsep import audio as audio_io
+    from textsep.edits import WholeFile
+    from textsep_desktop.batch_dialog import BatchDialog
+    from textsep_desktop.model_manager import ModelManager
+    from textsep_desktop.settings import Settings
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    audio_io.save(noise_audio(1.0, SR, 1, seed=3), inp / "a.wav", SR, "FLOAT")
+    mm = ModelManager(Settings(tmp_path / "s.ini"))
+    mm.set_separator(tiny_separator)
+    mm.checkpoint_problem = lambda: None
+    dlg = BatchDialog(mm, [], input_dir=str(inp))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.src_whole.isChecked() and dlg.low_hz.isVisible() and dlg.high_hz.isVisible()
+    qtbot.keyClicks(dlg.prompt, "dog bark")
+    dlg.mode.setCurrentText("remove")
+    assert dlg.edit_source().low_hz is None and dlg.edit_source().high_hz is None  # empty: the full band
+    qtbot.keyClicks(dlg.low_hz, "2k")
+    qtbot.keyClicks(dlg.high_hz, "5000")
+    src = dlg.edit_source()
+    assert isinstance(src, WholeFile) and (src.low_hz, src.high_hz) == (2000, 5000)
+    dlg.high_hz.setText("1000")  # below the low edge: said, not run
+    dlg.output.setText(str(tmp_path / "o"))
+    dlg.start()
+    assert "empty or inverted" in dlg.summary.text() and dlg.report is None
+    dlg.high_hz.setText("5k")
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.report is not None, timeout=60000)
+    assert len(dlg.report.written) == 1
+    x = audio_io.load(inp / "a.wav").samples[0]
+    y = audio_io.load(tmp_path / "o" / "a.wav").samples[0]
+    X, Y = np.fft.rfft(x), np.fft.rfft(y)
+    f = np.fft.rfftfreq(len(x), 1 / SR)
+    out, ins = (f < 1200) | (f > 7000), (f > 2600) & (f < 4400)
+    change = np.abs(Y - X) ** 2
+    assert change[out].sum() / (np.abs(X[out]) ** 2).sum() < 1e-3  # outside the band: as it was
+    assert change[ins].sum() / (np.abs(X[ins]) ** 2).sum() > 1e-2  # inside it the edit acted
