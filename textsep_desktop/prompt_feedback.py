@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QStringListModel, QTimer, Signal
 from textsep_desktop.worker import TaskRunner
 
 PENDING_TEXT = "…"
-UNKNOWN_TEXT = "unknown sound — the edit may be wrong; closest: '{nearest}'"
+UNKNOWN_TEXT = "unknown sound (closest: '{nearest}') — the edit may be wrong"
 WARNING_COLOUR = (255, 176, 32)  # amber
 
 
