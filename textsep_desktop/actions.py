@@ -165,8 +165,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", ("open", "open_session", "@recent", "-", "save_session", "save_session_as", "-", "export",
                "export_png", "save_spec", "load_spec", "-", "batch", "-", "quit")),
-    ("&Edit", ("undo", "redo", "-", "select_all", "add", "box_tool", "delete", "toggle_mode", "toggle_enabled", "suggest",
-               "-", "snap", "snap_zero", "-", "settings")),
+    ("&Edit", ("undo", "redo", "-", "select_all", "add", "box_tool", "delete", "toggle_mode", "toggle_enabled",
+               "suggest", "-", "snap", "snap_zero", "-", "settings")),
     ("&View", ("zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-", "ab", "residual", "mask", "@spectrogram",
                "-", "@docks")),
     ("&Transport", ("play", "loop_play", "pause", "stop", "-", "to_start", "to_end", "loop")),

@@ -51,8 +51,7 @@ def parse_hz(text: str) -> float | None:
     t = text.strip().lower().replace(" ", "").replace(",", ".")
     if t in ("", "none", "full", "-", "—"):
         return None
-    if t.endswith("hz"):
-        t = t[:-2]
+    t = t.removesuffix("hz")
     mult = 1.0
     if t.endswith("k"):
         t, mult = t[:-1], 1000.0

@@ -111,6 +111,9 @@ class PromptDelegate(QStyledItemDelegate):
         return ed
 
     def setEditorData(self, editor, index):  # noqa: N802
+        if editor.property("filled"):  # the view refreshes open editors on any dataChanged: keep the typing
+            return
+        editor.setProperty("filled", True)
         editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
 
     def setModelData(self, editor, model, index):  # noqa: N802

@@ -20,7 +20,8 @@ from textsep_desktop import prompt_feedback as pf
 from textsep_desktop.depth import DEPTH_TIP, DEPTH_WHAT, MIN_DEPTH_EDIT_DB
 from textsep_desktop.freq_band import format_hz, parse_hz
 from textsep_desktop.icons import warning_icon
-from textsep_desktop.region_delegates import BandDelegate, ModeDelegate, NumberDelegate, PromptDelegate, TimeDelegate
+from textsep_desktop.region_delegates import (BandDelegate, ModeDelegate, NumberDelegate, PromptDelegate,
+                                              TimeDelegate)
 from textsep_desktop.regions import RegionModel, region_colour
 from textsep_desktop.timefmt import TimeFormat
 
@@ -84,8 +85,12 @@ class RegionTableModel(QAbstractTableModel):
         feedback.updated.connect(self._understood_changed)
 
     def _understood_changed(self) -> None:
+        """Answers arrived: the "Understood as" cells, and the prompts' warning icons (not their text: an open
+        prompt editor keeps what the user is typing)."""
         if self._ids:
-            self.dataChanged.emit(self.index(0, C_PROMPT), self.index(len(self._ids) - 1, C_UNDERSTOOD))
+            last = len(self._ids) - 1
+            self.dataChanged.emit(self.index(0, C_UNDERSTOOD), self.index(last, C_UNDERSTOOD))
+            self.dataChanged.emit(self.index(0, C_PROMPT), self.index(last, C_PROMPT), WARNING_ROLES)
 
     def understanding(self, row: int):
         """What the model understood row's prompt as (prompt_feedback.PromptFeedback.lookup), or None."""
@@ -212,6 +217,7 @@ class RegionTableModel(QAbstractTableModel):
         return True
 
 
+WARNING_ROLES = [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole]
 UNDERSTOOD_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
                    Qt.ItemDataRole.ForegroundRole)
 _SWATCHES: dict[int, QIcon] = {}
