@@ -121,6 +121,10 @@ def test_resize_and_move_the_box_in_time_and_frequency(win, qtbot):
     qtbot.wait(20)
     box = win.overlay.items[rid][1]
     vb = win.view.spec_vb
+    win.panel.select(None)
+    inside = win.view.mapFromScene(vb.mapViewToScene(QPointF(1.5, row(1000))))
+    qtbot.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=inside)  # a click selects its region
+    assert win.panel.selected_id() == rid and win.overlay.selected == rid
     top = _handle(box, (0.5, 1))  # top edge: the high frequency only
     _drag_scene(qtbot, win, top.scenePos(), vb.mapViewToScene(QPointF(1.5, row(4000))))
     r = win.regions.get(rid)
