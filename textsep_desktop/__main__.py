@@ -61,12 +61,15 @@ def screenshot(win, out: Path, file: str | None) -> int:
         a = demo_audio()
         win.document.install(a, PeakPyramid(a.samples, a.sr))
     d = win.document.doc.duration
-    if not file and sample.exists():  # the bundled sample: dog 2-4 s, cow 6.4-7.65 s
-        spans = [(2.0, 4.0, "dog bark", "remove"), (6.4, 7.65, "cow mooing", "keep")]
+    is_sample = sample.exists() and (not file or sample.resolve() == resource("sample.wav").resolve())
+    if is_sample:  # the bundled sample: dog 2-4 s, cow 6.4-7.65 s (its moo below 1.2 kHz: a box)
+        spans = [(2.0, 4.0, "dog bark", "remove", None), (6.4, 7.65, "cow mooing", "keep", (60.0, 1200.0))]
     else:
-        spans = [(0.22 * d, 0.42 * d, "dog bark", "remove"), (0.6 * d, 0.76 * d, "female speech", "keep")]
-    for t0, t1, prompt, mode in spans:
-        win.region_commands.add(t0, t1, prompt, mode)
+        spans = [(0.22 * d, 0.42 * d, "dog bark", "remove", None),
+                 (0.6 * d, 0.76 * d, "female speech", "keep", (200.0, 4000.0))]
+    for t0, t1, prompt, mode, band in spans:
+        low, high = band or (None, None)
+        win.region_commands.add(t0, t1, prompt, mode, low_hz=low, high_hz=high)
     win.panel.select(win.regions.ids()[0])
     win.view.set_cursor(spans[0][0] - 0.08 * d)
     win.transport.cursor_moved(win.view.cursor_s)

@@ -109,6 +109,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "add_region", "Turn the selection into a region (without one: the middle of the view)",
                has_doc,
                short="Add region (R)"),
+    ActionSpec("box_tool", "&Box tool (time × frequency)", "box_tool.set_active", ("X",), "box",
+               "Drag on the spectrogram to draw a region with a frequency band (Ctrl+drag does it without the tool)",
+               has_doc, checkable=True, short="Box"),
     ActionSpec("select_all", "Select &all", "selection_ctrl.select_all", (K.SelectAll,), enabled=has_doc),
     ActionSpec("snap", "Snap to edges", "snapper.set_edges", (), None,
                "Selection and region edges snap to region edges, the cursor and the file ends",
@@ -162,8 +165,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", ("open", "open_session", "@recent", "-", "save_session", "save_session_as", "-", "export",
                "export_png", "save_spec", "load_spec", "-", "batch", "-", "quit")),
-    ("&Edit", ("undo", "redo", "-", "select_all", "add", "delete", "toggle_mode", "toggle_enabled", "suggest",
-               "-", "snap", "snap_zero", "-", "settings")),
+    ("&Edit", ("undo", "redo", "-", "select_all", "add", "box_tool", "delete", "toggle_mode", "toggle_enabled",
+               "suggest", "-", "snap", "snap_zero", "-", "settings")),
     ("&View", ("zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-", "ab", "residual", "mask", "@spectrogram",
                "-", "@docks")),
     ("&Transport", ("play", "loop_play", "pause", "stop", "-", "to_start", "to_end", "loop")),
@@ -174,7 +177,7 @@ SUBMENUS = {"@recent": "Open &recent"}
 
 TOOLBAR: tuple[str, ...] = ("open", "save_session", "export", "-", "undo", "redo", "-",
                             "to_start", "play", "stop", "loop", "@time", "-",
-                            "zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-",
+                            "box_tool", "-", "zoom_in", "zoom_out", "zoom_fit", "zoom_sel", "-",
                             "preview", "cancel", "ab", "residual", "mask", "-", "suggest", "batch", "@spacer",
                             "settings")
 TEXT_BESIDE_ICON = ("preview",)

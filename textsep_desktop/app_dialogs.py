@@ -8,6 +8,9 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 GESTURES = (("Drag", "on the view: select a time span (R makes it a region)"),
             ("Drag a region", "move it; drag an edge to resize (edges snap)"),
+            ("Ctrl+Drag on the spectrogram", ("draw a time-frequency box: a region with a frequency band "
+                                              "(so does a drag with the box tool, X)")),
+            ("Drag a box / its handles", "move it in time and frequency / resize it"),
             ("Click", "set the cursor (drops the selection); on a region: select it"),
             ("Wheel", "scroll in time"),
             ("Ctrl+Wheel", "zoom time around the pointer"),

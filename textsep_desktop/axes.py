@@ -1,7 +1,7 @@
 """The view's axes and its ViewBox: the time ruler (in the chosen time format), the frequency and channel
 axes, and the mouse: a left drag selects, a click sets the cursor, the wheel scrolls in time, Ctrl+wheel zooms
 time around the pointer, Shift+wheel over the spectrogram zooms frequency, Shift+drag or the middle button
-pans."""
+pans; on the spectrogram Ctrl+drag (or any left drag while the box tool is on) draws a time-frequency box."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -58,15 +58,36 @@ class EditViewBox(pg.ViewBox):
     """ViewBox where a left drag makes a selection instead of panning, and the wheel scrolls in time."""
 
     dragged = Signal(float, float, bool)  # t0 <= t1, finished
+    boxDragged = Signal(float, float, float, float, bool)  # noqa: N815 - t0 <= t1, y0 <= y1 (rows), finished
     clicked = Signal(float)
 
     def __init__(self, *a, freq_zoom: bool = False, **kw):
         super().__init__(*a, **kw)
-        self.freq_zoom = freq_zoom
+        self.freq_zoom = freq_zoom  # the spectrogram's box: it zooms frequency and draws boxes
+        self.box_tool = False  # the box tool is on: a plain left drag draws a box too
+        self._boxing = False
+
+    def is_box_drag(self, ev) -> bool:
+        """A left drag on the spectrogram with Ctrl held or the box tool on draws a time-frequency box."""
+        if not self.freq_zoom or ev.button() != Qt.MouseButton.LeftButton:
+            return False
+        mods = ev.modifiers()
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            return True
+        return self.box_tool and not mods & Qt.KeyboardModifier.ShiftModifier
         self.setMouseEnabled(x=True, y=False)
         self.setMenuEnabled(False)
 
     def mouseDragEvent(self, ev, axis=None):  # noqa: N802
+        if (ev.isStart() and self.is_box_drag(ev)) or (self._boxing and not ev.isStart()):
+            ev.accept()
+            self._boxing = not ev.isFinish()
+            p0 = self.mapSceneToView(ev.buttonDownScenePos())
+            p1 = self.mapSceneToView(ev.scenePos())
+            self.boxDragged.emit(min(p0.x(), p1.x()), max(p0.x(), p1.x()), min(p0.y(), p1.y()),
+                                 max(p0.y(), p1.y()), bool(ev.isFinish()))
+            return
+        self._boxing = False
         shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if ev.button() == Qt.MouseButton.LeftButton and not shift:
             ev.accept()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QF
 from textsep.edits import DEFAULT_DEPTH_DB, DEFAULT_FADE_MS, MODES, EditError, EditSpec
 from textsep_desktop import theme
 from textsep_desktop.depth import depth_spin_box
+from textsep_desktop.freq_band import parse_hz
 from textsep_desktop.worker import TaskRunner
 
 C_FILE, C_STATUS, C_PROGRESS, C_DETAILS = range(4)
@@ -136,6 +137,19 @@ class BatchDialog(QDialog):
         wh.addWidget(self.prompt, 1)
         wh.addWidget(self.mode)
         wh.addWidget(self.depth)
+        self.low_hz, self.high_hz = QLineEdit(), QLineEdit()
+        bh = QHBoxLayout()
+        bh.addSpacing(24)
+        bh.addWidget(QLabel("Frequency band (optional):"))
+        for edit, hint in ((self.low_hz, "low Hz"), (self.high_hz, "high Hz")):
+            edit.setPlaceholderText(hint)
+            edit.setMaximumWidth(90)
+            edit.setToolTip("Hz, e.g. 300 or 2k; empty = no limit on this side (both empty: the full band)")
+        bh.addWidget(self.low_hz)
+        bh.addWidget(QLabel("–"))
+        bh.addWidget(self.high_hz)
+        bh.addWidget(QLabel("Hz  (empty = the full band)"))
+        bh.addStretch(1)
         self.spec_path = QLineEdit()
         bs = QPushButton("Browse…")
         bs.clicked.connect(self._browse_spec)
@@ -145,6 +159,7 @@ class BatchDialog(QDialog):
         sh.addWidget(bs)
         ev.addWidget(self.src_regions)
         ev.addLayout(wh)
+        ev.addLayout(bh)
         ev.addLayout(sh)
         return edit_box
 
@@ -207,7 +222,12 @@ class BatchDialog(QDialog):
             prompt = " ".join(self.prompt.text().split())
             if not prompt:
                 raise EditError("Type a prompt for the whole-file edit, e.g. 'dog bark'")
-            return WholeFile(prompt, self.mode.currentText(), self.fade_ms, self.depth.value())
+            try:
+                low, high = parse_hz(self.low_hz.text()), parse_hz(self.high_hz.text())
+            except ValueError as exc:
+                raise EditError(str(exc)) from None
+            return WholeFile(prompt, self.mode.currentText(), self.fade_ms, self.depth.value(), low_hz=low,
+                             high_hz=high)
         if not self.spec_path.text().strip():
             raise EditError("Choose an edit spec JSON file")
         return EditSpec.load(self.spec_path.text().strip())

@@ -116,6 +116,7 @@ class DocumentController(QObject):
         self.session_path = Path(session_path) if session_path else None
         self.view.set_audio(pyr)
         self.overlay.set_bounds(0.0, audio.duration)
+        self.overlay.set_sr(audio.sr)
         self.documentChanged.emit(self.doc)
         self.regions.set_all(list(regions or []))
         self.undo_stack.clear()

@@ -282,6 +282,19 @@ def _mask(p, c):
     p.drawRect(QRectF(6, 10, 52, 44))
 
 
+def _box(p, c):
+    p.setPen(_pen(QColor(c.red(), c.green(), c.blue(), 110), 3))
+    for y in (14, 24, 34, 44, 54):  # spectrogram rows
+        p.drawLine(QPointF(6, y), QPointF(58, y))
+    p.setPen(_pen(c, 4))
+    p.setBrush(QColor(c.red(), c.green(), c.blue(), 70))
+    p.drawRect(QRectF(16, 20, 32, 22))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(c)
+    for x, y in ((16, 20), (48, 20), (16, 42), (48, 42)):
+        p.drawRect(QRectF(x - 4, y - 4, 8, 8))
+
+
 _ICONS = {
     "play": _play, "pause": _pause, "stop": _stop, "loop": _loop, "to_start": _to_start,
     "open": _folder, "save": _save, "export": _export,
@@ -290,7 +303,7 @@ _ICONS = {
     "zoom_sel": lambda p, c: _magnifier(p, c, "sel"), "zoom_fit": _fit,
     "preview": _wand, "cancel": _cancel, "suggest": _bulb, "batch": _batch, "settings": _gear,
     "add_region": _plus_region, "delete": _trash, "ab": _text("A/B", 22), "residual": _text("A−B", 19),
-    "png": _image, "mask": _mask,
+    "png": _image, "mask": _mask, "box": _box,
 }
 _CACHE: dict[str, QIcon] = {}
 
@@ -299,6 +312,24 @@ def icon(name: str) -> QIcon:
     if name not in _CACHE:
         _CACHE[name] = _draw(_ICONS[name])
     return _CACHE[name]
+
+
+WARNING = QColor(255, 176, 32)  # amber
+
+
+def warning_icon() -> QIcon:
+    """An amber warning triangle (a prompt the model knows no sound for)."""
+    if "warning" not in _CACHE:
+        def fn(p, c):
+            p.setPen(_pen(c, 4))
+            p.setBrush(QColor(c.red(), c.green(), c.blue(), 60))
+            p.drawPath(_poly((32, 6), (60, 56), (4, 56)))
+            p.setPen(_pen(c, 6))
+            p.drawLine(QPointF(32, 24), QPointF(32, 38))
+            p.drawPoint(QPointF(32, 47))
+
+        _CACHE["warning"] = _draw(fn, WARNING)
+    return _CACHE["warning"]
 
 
 def app_icon() -> QIcon:

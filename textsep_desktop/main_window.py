@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBo
 
 from textsep_desktop.actions import ActionTable, UiState
 from textsep_desktop.app_dialogs import AppDialogs
+from textsep_desktop.box_tool import BoxTool
 from textsep_desktop.document import DocumentController
 from textsep_desktop.editor_area import EditorArea
 from textsep_desktop.engine_status import EngineStatus
@@ -32,6 +33,7 @@ from textsep_desktop.jobs import JobController
 from textsep_desktop.model_manager import ModelManager
 from textsep_desktop.navigation import Navigator
 from textsep_desktop.processing import Processing
+from textsep_desktop.prompt_feedback import PromptFeedback
 from textsep_desktop.region_commands import RegionCommands
 from textsep_desktop.region_panel import RegionPanel
 from textsep_desktop.regions import RegionModel, RegionOverlay
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
         self.view = WaveformView(self.time_format)
         self.selection = Selection(self)
         self.overlay = RegionOverlay(self.regions, [self.view.wave_plot, self.view.spec_plot],
-                                     label_plot=self.view.wave_plot)
+                                     label_plot=self.view.wave_plot, box_plot=self.view.spec_plot)
         self.panel = RegionPanel(self.regions, self.time_format)
         self.player = Player(self)
         self.browser = BrowserPanel()
@@ -117,6 +119,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobController(self, self.action_table["cancel"])
         status = self.jobs.status
         self.engine = EngineStatus(self.models, self)
+        self.feedback = PromptFeedback(self.models, self)  # what each prompt is understood as, off this thread
+        self.panel.set_feedback(self.feedback)
         self.document = DocumentController(self, self.jobs, self.settings, self.regions, self.undo_stack,
                                            self.view, self.overlay, self.browser,
                                            confirm_discard=confirm_discard)
@@ -126,6 +130,7 @@ class MainWindow(QMainWindow):
         self.region_commands = RegionCommands(self.document, self.regions, self.undo_stack, self.panel,
                                               self.overlay, self.view, self.settings, status, self,
                                               selection=self.selection, snapper=self.snapper)
+        self.box_tool = BoxTool(self.view, self.snapper, self.region_commands, self.document, status, self)
         self.transport = Transport(self.player, self.view, self.action_table, self.document,
                                    self.selection_ctrl.current_span, status, self)
         self.spectrograms = SpectrogramJobs(self.document, self.view, self)
@@ -173,6 +178,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         rc = self.region_commands
         self.overlay.regionEdited.connect(rc.dragged)
+        self.overlay.regionBoxEdited.connect(rc.box_edited)
         self.overlay.regionClicked.connect(self.panel.select)
         self.panel.selection_changed.connect(self.overlay.select)
         self.panel.selection_changed.connect(self.refresh)
@@ -192,6 +198,8 @@ class MainWindow(QMainWindow):
         self.processing.processedChanged.connect(self.spectrograms.refresh_all)
         self.processing.processedChanged.connect(self.refresh)
         self.jobs.busyChanged.connect(self.refresh)
+        self.engine.stateChanged.connect(self.feedback.poll)  # the model is ready: fill in the prompts
+        self.jobs.busyChanged.connect(self.feedback.poll)  # (or a job loaded it)
         self.transport.availabilityChanged.connect(self.refresh)
 
     # ------------------------------------------------------------------ state
@@ -237,6 +245,7 @@ class MainWindow(QMainWindow):
         self.jobs.shutdown(5000)
         self.spectrograms.runner.shutdown(2000)
         self.engine.runner.shutdown(5000)
+        self.feedback.runner.shutdown(2000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(ev)
@@ -244,7 +253,7 @@ class MainWindow(QMainWindow):
     def idle(self) -> bool:
         """No job of any kind is running (the busy job, spectrograms, the model load)."""
         return (not self.jobs.busy and not self.jobs.runner.active() and not self.spectrograms.runner.active()
-                and not self.engine.runner.active())
+                and not self.engine.runner.active() and not self.feedback.runner.active())
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         """Process events until no job is running (scripts, screenshots, benchmarks)."""

@@ -1,7 +1,8 @@
 """Region commands: every change to the regions, made as an undoable QUndoStack command.
 
-Regions come from the selection (R: "Add region from selection"), the table (its edit requests), dragging a
-region's items (snapped like the selection) and the selected-region actions (delete, toggle mode, enabled).
+Regions come from the selection (R: "Add region from selection"), the box tool (a time-frequency box on the
+spectrogram), the table (its edit requests), dragging a region's items or box (snapped like the selection) and
+the selected-region actions (delete, toggle mode, enabled).
 """
 from __future__ import annotations
 
@@ -24,15 +25,17 @@ class RegionCommands(QObject):
         self.status = status  # status(msg, ms): the status bar
         self.selection, self.snapper = selection, snapper
 
-    def add(self, t0: float, t1: float, prompt: str | None = None, mode: str = "keep") -> int | None:
-        """Add a region (clipped to the file) and select it; without a prompt, its prompt cell opens."""
+    def add(self, t0: float, t1: float, prompt: str | None = None, mode: str = "keep", *,
+            low_hz: float | None = None, high_hz: float | None = None) -> int | None:
+        """Add a region (clipped to the file; with a frequency band when low_hz / high_hz are given) and select
+        it; without a prompt, its prompt cell opens."""
         doc = self.document.doc
         if doc is None:
             return None
         t0, t1 = max(0.0, float(t0)), min(doc.duration, float(t1))
         try:
             r = Region(t0, t1, prompt or PLACEHOLDER_PROMPT, mode, self.settings.default_fade_ms,
-                       depth_db=self.settings.default_depth_db)
+                       depth_db=self.settings.default_depth_db, low_hz=low_hz, high_hz=high_hz)
         except EditError as exc:
             self.status(f"Region not added: {exc}", 5000)
             return None
@@ -78,6 +81,20 @@ class RegionCommands(QObject):
             self.overlay.refresh(rid)  # put the item back where the model says
             self.status(f"Not applied: {exc}", 5000)
             return
+        self.edit(rid, new)
+
+    def box_edited(self, rid: int, lo: float, hi: float, low_hz, high_hz) -> None:
+        """The user finished moving or resizing region `rid`'s box on the spectrogram."""
+        lo, hi = self._snapped(rid, lo, hi)
+        try:
+            end = min(self.document.doc.duration, hi)
+            new = replace(self.regions.get(rid), start_s=max(0.0, lo), end_s=end, low_hz=low_hz, high_hz=high_hz)
+        except EditError as exc:
+            self.overlay.refresh(rid)
+            self.status(f"Not applied: {exc}", 5000)
+            return
+        if new == self.regions.get(rid):
+            self.overlay.refresh(rid)  # snapped back to where it was
         self.edit(rid, new)
 
     def _snapped(self, rid: int, lo: float, hi: float) -> tuple[float, float]:

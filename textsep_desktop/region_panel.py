@@ -1,4 +1,6 @@
-"""The region list: a table editing enabled, start, end, prompt, mode, fade and depth of every region.
+"""The region list: a table editing enabled, start, end, frequency band (Low/High Hz, empty = the full band),
+prompt, mode, fade and depth of every region, with what the model understood each prompt as beside it (a
+warning when it knows no such sound; prompt_feedback.py) and the prompt editor completing from the known sounds.
 
 Edits never touch the RegionModel directly: they go to `edit_requested(id, new_region)`, which the
 main window turns into an undo command; the table then follows the model's signals, exactly like
@@ -10,16 +12,30 @@ from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QToolButton,
+                               QVBoxLayout, QWidget)
 
-from textsep.edits import MAX_DEPTH_DB, MODES, EditError, Region
+from textsep.edits import MAX_DEPTH_DB, EditError, Region
+from textsep_desktop import prompt_feedback as pf
 from textsep_desktop.depth import DEPTH_TIP, DEPTH_WHAT, MIN_DEPTH_EDIT_DB
+from textsep_desktop.freq_band import format_hz, parse_hz
+from textsep_desktop.icons import warning_icon
+from textsep_desktop.region_delegates import (BandDelegate, ModeDelegate, NumberDelegate, PromptDelegate,
+                                              TimeDelegate)
 from textsep_desktop.regions import RegionModel, region_colour
 from textsep_desktop.timefmt import TimeFormat
 
-COLUMNS = ("", "#", "Start", "End", "Prompt", "Mode", "Fade ms", "Depth dB")
-C_ON, C_NUM, C_START, C_END, C_PROMPT, C_MODE, C_FADE, C_DEPTH = range(8)
+COLUMNS = ("", "#", "Start", "End", "Low Hz", "High Hz", "Prompt", "Understood as", "Mode", "Fade ms", "Depth dB")
+C_ON, C_NUM, C_START, C_END, C_LOW, C_HIGH, C_PROMPT, C_UNDERSTOOD, C_MODE, C_FADE, C_DEPTH = range(len(COLUMNS))
+TIPS = ("Enabled", "Order (regions apply in this order)", "Start (in the selection bar's time format)",
+        "End (in the selection bar's time format)",
+        "Lowest frequency the edit acts on, in Hz (empty: from 0 Hz; Ctrl+drag on the spectrogram draws a box)",
+        "Highest frequency the edit acts on, in Hz (empty: up to the top)",
+        "What to keep or remove, in words (completes from the sounds the model knows)",
+        "What the model understood the prompt as: the known sound it maps to and its weight",
+        "keep = isolate it, remove = suppress it", "Raised-cosine fade inside the region edges", DEPTH_TIP)
+EDITABLE = (C_START, C_END, C_LOW, C_HIGH, C_PROMPT, C_MODE, C_FADE, C_DEPTH)
+RIGHT = (C_NUM, C_START, C_END, C_LOW, C_HIGH, C_FADE, C_DEPTH)
 
 class RegionTableModel(QAbstractTableModel):
     edit_requested = Signal(int, object)  # id, new Region
@@ -28,6 +44,7 @@ class RegionTableModel(QAbstractTableModel):
     def __init__(self, regions: RegionModel, time_format: TimeFormat | None = None, parent=None):
         super().__init__(parent)
         self.regions = regions
+        self.feedback: pf.PromptFeedback | None = None
         self.time_format = time_format or TimeFormat()
         self.time_format.changed.connect(self._times_changed)
         regions.inserted.connect(self._inserted)
@@ -63,6 +80,24 @@ class RegionTableModel(QAbstractTableModel):
         self._ids = self.regions.ids()
         self.endResetModel()
 
+    def set_feedback(self, feedback: pf.PromptFeedback) -> None:
+        self.feedback = feedback
+        feedback.updated.connect(self._understood_changed)
+
+    def _understood_changed(self) -> None:
+        """Answers arrived: the "Understood as" cells, and the prompts' warning icons (not their text: an open
+        prompt editor keeps what the user is typing)."""
+        if self._ids:
+            last = len(self._ids) - 1
+            self.dataChanged.emit(self.index(0, C_UNDERSTOOD), self.index(last, C_UNDERSTOOD))
+            self.dataChanged.emit(self.index(0, C_PROMPT), self.index(last, C_PROMPT), WARNING_ROLES)
+
+    def understanding(self, row: int):
+        """What the model understood row's prompt as (prompt_feedback.PromptFeedback.lookup), or None."""
+        if self.feedback is None:
+            return None
+        return self.feedback.lookup(self.regions.get(self._ids[row]).prompt)
+
     def _renumber(self) -> None:
         if self._ids:
             self.dataChanged.emit(self.index(0, C_NUM), self.index(len(self._ids) - 1, C_NUM))
@@ -84,17 +119,14 @@ class RegionTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return ("Enabled", "Order (regions apply in this order)",
-                    "Start (in the selection bar's time format)", "End (in the selection bar's time format)",
-                    "What to keep or remove, in words", "keep = isolate it, remove = suppress it",
-                    "Raised-cosine fade inside the region edges", DEPTH_TIP)[section]
+            return TIPS[section]
         return None
 
     def flags(self, index):
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == C_ON:
             return f | Qt.ItemFlag.ItemIsUserCheckable
-        if index.column() in (C_START, C_END, C_PROMPT, C_MODE, C_FADE, C_DEPTH):
+        if index.column() in EDITABLE:
             return f | Qt.ItemFlag.ItemIsEditable
         return f
 
@@ -106,16 +138,22 @@ class RegionTableModel(QAbstractTableModel):
         c = index.column()
         if role == Qt.ItemDataRole.CheckStateRole and c == C_ON:
             return Qt.CheckState.Checked if r.enabled else Qt.CheckState.Unchecked
+        if c in (C_PROMPT, C_UNDERSTOOD) and role in UNDERSTOOD_ROLES:
+            shown = self._understood_data(index.row(), c, role, r)
+            if shown is not None:
+                return shown
         if role == Qt.ItemDataRole.DisplayRole:
             fmt = self.time_format.text
             return {C_NUM: str(index.row() + 1), C_START: fmt(r.start_s), C_END: fmt(r.end_s),
-                    C_PROMPT: r.prompt, C_MODE: r.mode, C_FADE: f"{r.fade_ms:g}",
-                    C_DEPTH: f"{r.depth_db:g}"}.get(c)
+                    C_LOW: format_hz(r.low_hz), C_HIGH: format_hz(r.high_hz), C_PROMPT: r.prompt,
+                    C_MODE: r.mode, C_FADE: f"{r.fade_ms:g}", C_DEPTH: f"{r.depth_db:g}"}.get(c)
         if role == Qt.ItemDataRole.EditRole:
-            return {C_START: r.start_s, C_END: r.end_s, C_PROMPT: r.prompt, C_MODE: r.mode,
-                    C_FADE: r.fade_ms, C_DEPTH: r.depth_db}.get(c)
+            return {C_START: r.start_s, C_END: r.end_s, C_LOW: r.low_hz, C_HIGH: r.high_hz, C_PROMPT: r.prompt,
+                    C_MODE: r.mode, C_FADE: r.fade_ms, C_DEPTH: r.depth_db}.get(c)
         if role == Qt.ItemDataRole.ToolTipRole and c == C_DEPTH:
             return f"Gain never below −{r.depth_db:g} dB. {DEPTH_WHAT}"
+        if role == Qt.ItemDataRole.ToolTipRole and c in (C_LOW, C_HIGH):
+            return "Frequency band in Hz (empty: no limit on this side; both empty: the full band)"
         if role == Qt.ItemDataRole.DecorationRole and c == C_NUM:
             return _swatch(region_colour(r))
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -123,8 +161,24 @@ class RegionTableModel(QAbstractTableModel):
                 return QColor(120, 124, 134)
             if c == C_MODE:
                 return region_colour(r)
-        if role == Qt.ItemDataRole.TextAlignmentRole and c in (C_NUM, C_START, C_END, C_FADE, C_DEPTH):
+        if role == Qt.ItemDataRole.TextAlignmentRole and c in RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _understood_data(self, row: int, c: int, role, r: Region):
+        """The prompt's warning icon, and the "Understood as" cell: text, tooltip, colour."""
+        u = self.understanding(row)
+        unknown = pf.is_unknown(u)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return warning_icon() if unknown else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return pf.understood_tooltip(u)
+        if role == Qt.ItemDataRole.ForegroundRole and r.enabled:
+            if unknown:
+                return QColor(*pf.WARNING_COLOUR)
+            return QColor(150, 155, 168) if c == C_UNDERSTOOD else None
+        if role == Qt.ItemDataRole.DisplayRole and c == C_UNDERSTOOD:
+            return pf.understood_text(u)
         return None
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
@@ -142,6 +196,9 @@ class RegionTableModel(QAbstractTableModel):
                 new = replace(r, start_s=float(value))
             elif c == C_END:
                 new = replace(r, end_s=float(value))
+            elif c in (C_LOW, C_HIGH):
+                hz = value if value is None or isinstance(value, (int, float)) else parse_hz(str(value))
+                new = replace(r, **{"low_hz" if c == C_LOW else "high_hz": hz})
             elif c == C_PROMPT:
                 new = replace(r, prompt=" ".join(str(value).split()))
             elif c == C_MODE:
@@ -160,6 +217,9 @@ class RegionTableModel(QAbstractTableModel):
         return True
 
 
+WARNING_ROLES = [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole]
+UNDERSTOOD_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+                   Qt.ItemDataRole.ForegroundRole)
 _SWATCHES: dict[int, QIcon] = {}
 
 
@@ -178,68 +238,6 @@ def _swatch(c: QColor) -> QIcon:
         p.end()
         _SWATCHES[key] = QIcon(pm)
     return _SWATCHES[key]
-
-
-class ModeDelegate(QStyledItemDelegate):
-    def createEditor(self, parent, option, index):  # noqa: N802
-        cb = QComboBox(parent)
-        cb.addItems(MODES)
-        cb.activated.connect(lambda _i, cb=cb: self.commitData.emit(cb))
-        return cb
-
-    def setEditorData(self, editor, index):  # noqa: N802
-        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole))
-
-    def setModelData(self, editor, model, index):  # noqa: N802
-        model.setData(index, editor.currentText())
-
-
-class TimeDelegate(QStyledItemDelegate):
-    """Start/end typed in the current time format (h:mm:ss.mmm, seconds or samples)."""
-
-    def __init__(self, time_format: TimeFormat, parent=None):
-        super().__init__(parent)
-        self.time_format = time_format
-
-    def createEditor(self, parent, option, index):  # noqa: N802
-        ed = QLineEdit(parent)
-        ed.setFrame(False)
-        ed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return ed
-
-    def setEditorData(self, editor, index):  # noqa: N802
-        editor.setText(self.time_format.text(float(index.data(Qt.ItemDataRole.EditRole))))
-
-    def setModelData(self, editor, model, index):  # noqa: N802
-        try:
-            t = self.time_format.parse(editor.text())
-        except ValueError as exc:
-            model.edit_failed.emit(str(exc))
-            return
-        model.setData(index, t)
-
-
-class NumberDelegate(QStyledItemDelegate):
-    def __init__(self, decimals: int, maximum: float, step: float, parent=None, minimum: float = 0.0,
-                 suffix: str = ""):
-        super().__init__(parent)
-        self.decimals, self.minimum, self.maximum, self.step, self.suffix = decimals, minimum, maximum, step, suffix
-
-    def createEditor(self, parent, option, index):  # noqa: N802
-        sb = QDoubleSpinBox(parent)
-        sb.setDecimals(self.decimals)
-        sb.setRange(self.minimum, self.maximum)
-        sb.setSingleStep(self.step)
-        sb.setSuffix(self.suffix)
-        sb.setFrame(False)
-        return sb
-
-    def setEditorData(self, editor, index):  # noqa: N802
-        editor.setValue(float(index.data(Qt.ItemDataRole.EditRole)))
-
-    def setModelData(self, editor, model, index):  # noqa: N802
-        editor.interpretText()
-        model.setData(index, editor.value())
 
 
 class RegionPanel(QWidget):
@@ -269,13 +267,19 @@ class RegionPanel(QWidget):
         self.table.setItemDelegateForColumn(C_FADE, NumberDelegate(0, 10000, 10, self.table))
         self.depth_delegate = NumberDelegate(0, MAX_DEPTH_DB, 1, self.table, minimum=MIN_DEPTH_EDIT_DB)
         self.table.setItemDelegateForColumn(C_DEPTH, self.depth_delegate)
+        self.band_delegate = BandDelegate(self.table)
+        self.table.setItemDelegateForColumn(C_LOW, self.band_delegate)
+        self.table.setItemDelegateForColumn(C_HIGH, self.band_delegate)
+        self.prompt_delegate = PromptDelegate(self.table)
+        self.table.setItemDelegateForColumn(C_PROMPT, self.prompt_delegate)
         h = self.table.horizontalHeader()
         fm = h.fontMetrics()
-        for c, w in ((C_ON, 28), (C_NUM, 46), (C_START, 104), (C_END, 104), (C_MODE, 86), (C_FADE, 74),
-                     (C_DEPTH, 84)):
+        for c, w in ((C_ON, 28), (C_NUM, 46), (C_START, 104), (C_END, 104), (C_LOW, 70), (C_HIGH, 70),
+                     (C_MODE, 86), (C_FADE, 74), (C_DEPTH, 84)):
             h.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
             h.resizeSection(c, max(w, fm.horizontalAdvance(COLUMNS[c]) + 22))  # the header text never clips
         h.setSectionResizeMode(C_PROMPT, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(C_UNDERSTOOD, QHeaderView.ResizeMode.Stretch)
         h.setHighlightSections(False)
         self.table.selectionModel().selectionChanged.connect(self._selection)
 
@@ -293,6 +297,11 @@ class RegionPanel(QWidget):
         regions.inserted.connect(lambda *_: self._update_hint())
         regions.removed.connect(lambda *_: self._update_hint())
         regions.reset.connect(self._update_hint)
+
+    def set_feedback(self, feedback: pf.PromptFeedback) -> None:
+        """What the model understood each prompt as, and the prompt editor's completions."""
+        self.model.set_feedback(feedback)
+        self.prompt_delegate.completion_model = feedback.completion_model
 
     def add_button(self, action) -> QToolButton:
         b = QToolButton(self)

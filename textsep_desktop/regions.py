@@ -3,7 +3,8 @@
 RegionModel is the single source of truth; everything that changes regions goes through the undo
 stack (undo.py), whose commands call RegionModel methods. RegionOverlay keeps one pyqtgraph
 LinearRegionItem per region in each plot of the editor, coloured by mode, and reports user drags
-back as requests (it never edits the model itself).
+back as requests (it never edits the model itself). A region with a frequency band is a box on the
+spectrogram (region_boxes.RegionBox, resizable in time and frequency) and a time span on the waveform.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics
 
 from textsep.edits import Region
+from textsep_desktop.freq_band import band_rows, band_text, rows_to_band
+from textsep_desktop.region_boxes import RegionBox
 
 MODE_COLOURS = {"keep": QColor(64, 200, 120), "remove": QColor(235, 84, 72)}
 DISABLED_COLOUR = QColor(140, 140, 150)
@@ -114,6 +117,13 @@ class _RegionItem(pg.LinearRegionItem):
         super().setBrush(*br, **kargs)
         self.update()
 
+    def mouseDragEvent(self, ev):  # noqa: N802 - Qt naming
+        vb = self.getViewBox()
+        if ev.isStart() and getattr(vb, "is_box_drag", None) and vb.is_box_drag(ev):
+            ev.ignore()  # the spectrogram's box gesture draws a box, even over a region
+            return
+        super().mouseDragEvent(ev)
+
     def mouseClickEvent(self, ev):  # noqa: N802 - Qt naming
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
@@ -127,18 +137,22 @@ class RegionOverlay(QObject):
 
     Signals:
       regionEdited(id, start_s, end_s)  the user finished dragging/resizing a region
+      regionBoxEdited(id, start_s, end_s, low_hz, high_hz)  ... a region's box on the spectrogram
       regionClicked(id)                 the user clicked a region
     """
 
     regionEdited = Signal(int, float, float)
+    regionBoxEdited = Signal(int, float, float, object, object)  # noqa: N815 - Hz or None (open side)
     regionClicked = Signal(int)
 
     def __init__(self, model: RegionModel, plots: list[pg.PlotItem], label_plot: pg.PlotItem | None = None,
-                 parent=None):
+                 parent=None, box_plot: pg.PlotItem | None = None):
         super().__init__(parent)
         self.model = model
         self.plots = plots
         self.label_plot = label_plot or plots[0]
+        self.box_plot = box_plot  # the spectrogram: band regions are boxes there
+        self.sr = 44100
         self.items: dict[int, list[_RegionItem]] = {}
         self.labels: dict[int, pg.TextItem] = {}
         self.label_texts: dict[int, str] = {}  # each label's full text (the shown one may be elided)
@@ -157,6 +171,17 @@ class RegionOverlay(QObject):
             for it in items:
                 it.setBounds((lo, hi))
 
+    def set_sr(self, sr: int) -> None:
+        """The file's rate: where a band's edges are on the spectrogram's rows."""
+        self.sr = int(sr)
+        for rid in list(self.items):
+            self.refresh(rid)
+
+    def _make_item(self, plot, r: Region):
+        if plot is self.box_plot and r.band is not None:
+            return RegionBox(r.start_s, r.end_s, *band_rows(r.low_hz, r.high_hz, self.sr))
+        return _RegionItem(values=(r.start_s, r.end_s), swapMode="block")
+
     def rebuild(self) -> None:
         for rid in list(self.items):
             self._remove(rid)
@@ -168,7 +193,7 @@ class RegionOverlay(QObject):
         r = self.model.get(rid)
         items = []
         for plot in self.plots:
-            it = _RegionItem(values=(r.start_s, r.end_s), swapMode="block")
+            it = self._make_item(plot, r)
             it.setZValue(10)
             if self.bounds:
                 it.setBounds(self.bounds)
@@ -199,9 +224,19 @@ class RegionOverlay(QObject):
     def refresh(self, rid: int) -> None:
         """Put region `rid`'s items where the model says (after a change, or after a refused drag)."""
         r = self.model.get(rid)
+        if any(isinstance(it, RegionBox) != (plot is self.box_plot and r.band is not None)
+               for plot, it in zip(self.plots, self.items.get(rid, []))):
+            selected = self.selected  # a band added or cleared: a box instead of a span, or back
+            self._remove(rid)
+            self._add(rid)
+            self.select(selected)
+            return
         for it in self.items.get(rid, []):
             it.blockSignals(True)
-            it.setRegion((r.start_s, r.end_s))
+            if isinstance(it, RegionBox):
+                it.set_box(r.start_s, r.end_s, *band_rows(r.low_hz, r.high_hz, self.sr))
+            else:
+                it.setRegion((r.start_s, r.end_s))
             it.blockSignals(False)
         self._style(rid)
         self._relabel()
@@ -213,6 +248,8 @@ class RegionOverlay(QObject):
             r = self.model.get(rid)
             sign = "+" if r.mode == "keep" else "−"
             text = f"{self.model.number(rid)}  {sign} {r.prompt}"
+            if r.band is not None:
+                text += f" · {band_text(r.low_hz, r.high_hz)}"
             if not r.enabled:
                 text += "  (off)"
             self.label_texts[rid] = text
@@ -262,11 +299,23 @@ class RegionOverlay(QObject):
         hover.setAlpha(95)
         line = QColor(c)
         line.setAlpha(255 if sel else 190)
+        band = r.band is not None
+        span_fill = QColor(fill)
+        if band:  # only part of the spectrum: a fainter span with dashed edges on the waveform
+            span_fill.setAlpha(fill.alpha() * 2 // 3)
         for it in self.items.get(rid, []):
-            it.setBrush(pg.mkBrush(fill))
+            if isinstance(it, RegionBox):
+                box_fill = QColor(fill)
+                box_fill.setAlpha(fill.alpha() + 12)
+                it.setBrush(pg.mkBrush(box_fill))
+                it.setHoverBrush(pg.mkBrush(hover))
+                it.set_pens(line, 2.5 if sel else 1.5)
+                continue
+            it.setBrush(pg.mkBrush(span_fill))
             it.setHoverBrush(pg.mkBrush(hover))
+            style = Qt.PenStyle.DashLine if band else Qt.PenStyle.SolidLine
             for ln in it.lines:
-                ln.setPen(pg.mkPen(line, width=2.5 if sel else 1.2))
+                ln.setPen(pg.mkPen(line, width=2.5 if sel else 1.2, style=style))
                 ln.setHoverPen(pg.mkPen(QColor(255, 255, 255), width=2.5))
 
     def select(self, rid: int | None) -> None:
@@ -288,13 +337,22 @@ class RegionOverlay(QObject):
             return
         lo, hi = item.getRegion()
         r = self.model.get(rid)
+        if isinstance(item, RegionBox):
+            rows = item.rows()
+            old_rows = band_rows(r.low_hz, r.high_hz, self.sr)
+            unchanged = all(abs(a - b) < 1e-6 for a, b in zip(rows, old_rows))
+            low, high = (r.low_hz, r.high_hz) if unchanged else rows_to_band(*rows, self.sr)
+            if (lo, hi, low, high) != (r.start_s, r.end_s, r.low_hz, r.high_hz):
+                self.regionBoxEdited.emit(rid, float(lo), float(hi), low, high)
+            return
         if (lo, hi) != (r.start_s, r.end_s):
             self.regionEdited.emit(rid, float(lo), float(hi))
 
 
 def region_tooltip(r: Region, number: int) -> str:
     state = "" if r.enabled else " (off)"
-    return (f"Region {number}{state}: {r.mode} “{r.prompt}”\n{r.start_s:.3f}–{r.end_s:.3f} s · "
+    band = f" · {band_text(r.low_hz, r.high_hz)}" if r.band is not None else ""
+    return (f"Region {number}{state}: {r.mode} “{r.prompt}”\n{r.start_s:.3f}–{r.end_s:.3f} s{band} · "
             f"fade {r.fade_ms:g} ms · depth {r.depth_db:g} dB")
 
 

@@ -65,6 +65,8 @@ class ReplaceAll(QUndoCommand):
 
 def describe_change(old: Region, new: Region) -> str:
     if (old.start_s, old.end_s) != (new.start_s, new.end_s):
+        if (old.low_hz, old.high_hz) != (new.low_hz, new.high_hz):
+            return "Move box" if abs(old.duration - new.duration) < 1e-9 else "Resize box"
         if abs(old.duration - new.duration) < 1e-9:
             return "Move region"
         return "Resize region"
@@ -76,6 +78,8 @@ def describe_change(old: Region, new: Region) -> str:
         return "Change fade"
     if old.depth_db != new.depth_db:
         return "Change depth"
+    if (old.low_hz, old.high_hz) != (new.low_hz, new.high_hz):
+        return "Change frequency band"
     if old.enabled != new.enabled:
         return "Enable region" if new.enabled else "Disable region"
     return "Edit region"

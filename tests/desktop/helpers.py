@@ -106,3 +106,23 @@ class FakeStream:
 
     def played(self) -> np.ndarray:
         return np.concatenate(self.out, axis=0) if self.out else np.zeros((0, self.channels), np.float32)
+
+
+def modifier_drag(qtbot, widget, p0, p1, modifiers=Qt.KeyboardModifier.NoModifier, steps=8):
+    """A left-button drag from p0 to p1 (widget positions) with `modifiers` held throughout, as from a real
+    mouse (QTest's mouseMove sends no modifiers, and pyqtgraph reads them from the moves)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+
+    def send(kind, pos, button, buttons):
+        pos = QPointF(pos)
+        ev = QMouseEvent(kind, pos, QPointF(widget.mapToGlobal(pos.toPoint())), button, buttons, modifiers)
+        QApplication.sendEvent(widget, ev)
+
+    send(QEvent.Type.MouseButtonPress, p0, left, left)
+    for i in range(1, steps + 1):  # pyqtgraph drops moves closer than 10 ms apart (its mouseRateLimit)
+        send(QEvent.Type.MouseMove, QPointF(p0) + (QPointF(p1) - QPointF(p0)) * (i / steps), none, left)
+        qtbot.wait(12)
+    send(QEvent.Type.MouseButtonRelease, p1, left, none)
