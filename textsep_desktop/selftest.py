@@ -97,6 +97,9 @@ def run(log=None) -> int:
 
 
 def _run_checks(log) -> None:
+    """The self-test's steps in the order a user's launch meets them (imports, model, encoder, audio I/O,
+    one edit). Longer than most functions on purpose: each step is a small closure timed by _step, and
+    reading them top to bottom is the checklist the frozen app runs."""
     def imports():
         from textsep import audio as audio_io
         from textsep.edits import Region
