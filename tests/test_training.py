@@ -105,6 +105,18 @@ def test_resume_continues_where_it_stopped(corpus_root, tmp_path):
     assert hist[2]["cpu_minutes"] > hist[1]["cpu_minutes"]
 
 
+def test_restart_lr_on_resume(corpus_root, tmp_path):
+    from textsep.model.checkpoint import read_checkpoint
+
+    out = tmp_path / "run"
+    _train(corpus_root, out, "--epochs", "1", "--lr", "1e-3")
+    _train(corpus_root, out, "--epochs", "2", "--resume", "--lr", "3e-4", "--restart-lr", "--plateau-patience", "9")
+    ts = read_checkpoint(out / "textsep_unet_last.pth")["train_state"]
+    assert ts["optimizer"]["param_groups"][0]["lr"] == 3e-4 and ts["scheduler"]["patience"] == 9
+    hist = json.loads((out / "textsep_unet_history.json").read_text())
+    assert [h["lr"] for h in hist] == [1e-3, 3e-4]
+
+
 def test_init_from_starts_from_weights_with_a_fresh_run(corpus_root, tmp_path):
     from textsep.model.checkpoint import read_checkpoint
 

@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--steps-per-epoch", type=int, default=100)
     o.add_argument("--batch-size", type=int, default=8, help="per process")
     o.add_argument("--lr", type=float, default=1e-3)
+    o.add_argument("--plateau-patience", type=int, default=5,
+                   help="validations without improvement before the learning rate halves (noisy validation "
+                        "sets with short epochs want more)")
+    o.add_argument("--restart-lr", action="store_true",
+                   help="with --resume: continue the weights and Adam state but restart the learning rate at --lr")
     o.add_argument("--weight-decay", type=float, default=0.0, help="decoupled weight decay (AdamW) when > 0")
     o.add_argument("--loss", choices=list(LOSSES), default="mag")
     o.add_argument("--max-cpu-minutes", type=float, default=None, help="stop once this much CPU time is spent")

@@ -156,7 +156,8 @@ class Trainer:
         a, params = self.args, self.model.parameters()
         opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=a.weight_decay) if a.weight_decay > 0 \
             else torch.optim.Adam(params, lr=a.lr)
-        return opt, torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=0.5, patience=5)
+        return opt, torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=0.5,
+                                                              patience=a.plateau_patience)
 
     def restore(self) -> None:
         """Continue from a {name}_last.pth (--resume), or start from another run's weights (--init-from)."""
@@ -170,6 +171,12 @@ class Trainer:
             if ts:
                 self.opt.load_state_dict(ts["optimizer"])
                 self.sched.load_state_dict(ts["scheduler"])
+                self.sched.patience = self.args.plateau_patience  # the option wins over the saved state
+                if self.args.restart_lr:  # a new schedule from here: --lr, fresh plateau counters
+                    for group in self.opt.param_groups:
+                        group["lr"] = self.args.lr
+                    self.sched.num_bad_epochs, self.sched.best = 0, self.sched.mode_worse
+                    self.sched._last_lr = [self.args.lr] * len(self.opt.param_groups)
                 self.start_epoch = int(ts["epoch"])
                 self.cpu_offset, self.wall_offset = float(ts["cpu_minutes"]), float(ts["wall_minutes"])
                 self.best = float(ts.get("best", -math.inf))
