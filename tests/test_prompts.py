@@ -101,3 +101,15 @@ def test_cli_sounds_lists_known_sounds():
     lines = r.stdout.splitlines()
     assert any(line.startswith("dog ") and "dog bark" in line for line in lines)
     assert any(line.startswith("female speech ") for line in lines)
+
+
+def test_embeddings_stored_in_the_checkpoint_are_used_and_checked(shipped):
+    from textsep.prompts import embed_paraphrases, vocabulary_from_meta
+
+    meta = dict(shipped.estimator.bundle.meta)
+    enc = shipped.estimator.encoder
+    meta["paraphrase_embeddings"] = embed_paraphrases(meta, enc)
+    voc = vocabulary_from_meta(meta, enc)
+    assert voc._vecs is not None and voc.understand("barking").top.label == "dog"
+    stale = dict(meta, paraphrase_embeddings=dict(meta["paraphrase_embeddings"], texts=["other"]))
+    assert vocabulary_from_meta(stale, enc)._vecs is None  # made for other texts: encoded again

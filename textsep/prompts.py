@@ -56,9 +56,29 @@ class Understanding:
 
 
 def vocabulary_from_meta(meta: dict, encoder, route=None) -> Vocabulary:
-    """The Vocabulary a checkpoint's metadata describes (classes, their paraphrases and categories)."""
-    return Vocabulary(list(meta.get("classes", [])), meta.get("prompts", {}), meta.get("categories", {}), encoder,
-                      route)
+    """The Vocabulary a checkpoint's metadata describes (classes, their paraphrases and categories).
+
+    A checkpoint may carry its paraphrases' embeddings (meta["paraphrase_embeddings"]: {"encoder",
+    "texts", "vectors"}, written by embed_paraphrases when the model ships): when they were made by this
+    encoder for exactly these texts they are used as they are, so the first run encodes nothing but the
+    user's prompt."""
+    voc = Vocabulary(list(meta.get("classes", [])), meta.get("prompts", {}), meta.get("categories", {}), encoder,
+                     route)
+    stored = meta.get("paraphrase_embeddings")
+    if isinstance(stored, dict) and stored.get("encoder") == getattr(encoder, "name", None) \
+            and list(stored.get("texts", [])) == voc.paraphrases:
+        vecs = np.asarray(stored["vectors"], dtype=np.float32)
+        if vecs.shape == (len(voc.paraphrases), int(encoder.dim)) and np.isfinite(vecs).all():
+            voc._vecs = vecs
+    return voc
+
+
+def embed_paraphrases(meta: dict, encoder) -> dict:
+    """meta["paraphrase_embeddings"] for a checkpoint: its known sounds' paraphrases encoded once."""
+    import torch
+
+    texts = vocabulary_from_meta({k: v for k, v in meta.items() if k != "paraphrase_embeddings"}, encoder).paraphrases
+    return {"encoder": encoder.name, "texts": texts, "vectors": torch.from_numpy(encoder.encode(texts))}
 
 
 class Vocabulary:
@@ -77,6 +97,11 @@ class Vocabulary:
             for s in _stems(p) | _stems(c.replace("_", " ")):
                 owner.setdefault(s, set()).add(c)
         self._distinctive = {s: next(iter(cs)) for s, cs in owner.items() if len(cs) == 1}
+
+    @property
+    def paraphrases(self) -> list[str]:
+        """Every paraphrase of every known sound, in the order of their embeddings."""
+        return [p for _, p in self._flat]
 
     def _paraphrase_vectors(self) -> np.ndarray:
         if self._vecs is None:
