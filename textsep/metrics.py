@@ -52,16 +52,33 @@ def _is_numpy(x) -> bool:
     return isinstance(x, (np.ndarray, np.generic))
 
 
+def _rows(fn, *arrays):
+    """fn applied to each last-axis row of numpy arrays (1-D BLAS calls and 1-D means, so evaluation's
+    figures are the same bits as they always were), results shaped like the leading axes."""
+    lead = arrays[0].shape[:-1]
+    flat = [a.reshape(-1, a.shape[-1]) for a in arrays]
+    return np.array([fn(*row) for row in zip(*flat)], dtype=np.float64).reshape(lead)
+
+
 def _dot(a, b):
-    """Inner products along the last axis. numpy: through matmul (BLAS), whose values equal np.dot's
-    exactly; torch: an elementwise product summed (what training always computed)."""
+    """Inner products along the last axis. numpy: row by row with np.dot; torch: an elementwise product
+    summed (what training always computed)."""
     if _is_numpy(a):
-        return (a[..., None, :] @ b[..., :, None])[..., 0, 0]
+        return _rows(lambda x, y: float(np.dot(x, y)), a, b)
     return (a * b).sum(-1)
 
 
 def _centred(x):
-    return x - (x.mean(-1, keepdims=True) if _is_numpy(x) else x.mean(-1, keepdim=True))
+    if _is_numpy(x):
+        return np.stack([row - row.mean() for row in x.reshape(-1, x.shape[-1])]).reshape(x.shape)
+    return x - x.mean(-1, keepdim=True)
+
+
+def _log10(x):
+    if _is_numpy(x):
+        return np.vectorize(lambda v: math.log10(v) if v > 0 else (-math.inf if v == 0 else math.nan),
+                            otypes=[np.float64])(x)
+    return x.log10()
 
 
 def si_sdr_batch(reference, estimate, *, eps: float = 1e-8, zero_mean: bool = True):
@@ -79,7 +96,7 @@ def si_sdr_batch(reference, estimate, *, eps: float = 1e-8, zero_mean: bool = Tr
         t = a[..., None] * s
         e = y - t
         ratio = _dot(t, t) / (_dot(e, e) + eps) + eps
-        return 10 * (np.log10(ratio) if _is_numpy(ratio) else ratio.log10())
+        return 10 * _log10(ratio)
 
 
 def si_sdr(reference, estimate, *, zero_mean: bool = True, clamp_db: float = CLAMP_DB) -> float:
