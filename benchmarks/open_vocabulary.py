@@ -4,9 +4,10 @@
         [--model A.pth] [--model B.pth ...]
 
 For each model: mean SI-SDRi (keep and remove) on the cases whose TARGET class is in --unseen, and on the
-others, with prompt snapping on (the product's default: the prompt's embedding becomes the routing mix of
-the known class anchors) and off (the raw MiniLM embedding reaches the text MLP), plus the share of unseen
-prompts the model reports as unknown (Separator.understand). One run, side by side.
+others, with prompt snapping for all prompts (the prompt's embedding becomes the routing mix of
+the known class anchors), off (the raw MiniLM embedding reaches the text MLP) and for known prompts only
+(the product's default: a prompt Separator.understand reports unknown keeps its raw embedding), plus the
+share of unseen prompts the model reports as unknown. One run, side by side.
 """
 from __future__ import annotations
 
@@ -42,8 +43,8 @@ def main(argv=None) -> int:
         known = set(sep.estimator.bundle.meta.get("classes", []))
         leak = sorted(set(a.unseen) & known)
         unknown = np.mean([not sep.understand(c.prompt).known for c in unseen]) if unseen else float("nan")
-        for snap in (True, False):
-            sep.estimator.snap_prompts = snap
+        for snap, snap_unknown in ((True, True), (False, False), (True, False)):
+            sep.estimator.snap_prompts, sep.estimator.snap_unknown = snap, snap_unknown
             cells = []
             for group in (unseen, seen):
                 rows = evaluate_cases({"textsep": sep}, group, no_gate_of=None, wrong_prompt_of=None, oracle=False,
@@ -52,7 +53,8 @@ def main(argv=None) -> int:
                     v = [r["si_sdri"] for r in rows if r["mode"] == mode and r["status"] == "ok"]
                     cells.append(f"{np.mean(v):+.2f} ({len(v)})" if v else "-")
             name = Path(path).name if path else "shipped"
-            print(f"| {name}{' (trained on ' + ', '.join(leak) + '!)' if leak else ''} | {'on' if snap else 'off'} | "
+            mode = "known prompts only (default)" if snap and not snap_unknown else ("all" if snap else "off")
+            print(f"| {name}{' (trained on ' + ', '.join(leak) + '!)' if leak else ''} | {mode} | "
                   + " | ".join(cells) + f" | {100 * unknown:.0f} % |")
     return 0
 
