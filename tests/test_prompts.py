@@ -113,3 +113,18 @@ def test_embeddings_stored_in_the_checkpoint_are_used_and_checked(shipped):
     assert voc._vecs is not None and voc.understand("barking").top.label == "dog"
     stale = dict(meta, paraphrase_embeddings=dict(meta["paraphrase_embeddings"], texts=["other"]))
     assert vocabulary_from_meta(stale, enc)._vecs is None  # made for other texts: encoded again
+
+
+def test_unknown_prompts_are_not_snapped_onto_a_known_sound(shipped):
+    import torch
+
+    est = shipped.estimator
+    raw = torch.from_numpy(est.encoder.encode(["asdfgh qwerty", "barking"]))
+    got = est.embed(["asdfgh qwerty", "barking"])
+    assert torch.equal(got[0], raw[0])  # unknown: its own embedding reaches the network
+    assert not torch.allclose(got[1], raw[1])  # known: snapped onto the class anchors
+    est.snap_unknown = True
+    try:
+        assert not torch.allclose(est.embed(["asdfgh qwerty"])[0], raw[0])
+    finally:
+        est.snap_unknown = False
