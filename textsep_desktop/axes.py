@@ -60,6 +60,7 @@ class EditViewBox(pg.ViewBox):
     dragged = Signal(float, float, bool)  # t0 <= t1, finished
     boxDragged = Signal(float, float, float, float, bool)  # noqa: N815 - t0 <= t1, y0 <= y1 (rows), finished
     clicked = Signal(float)
+    shiftClicked = Signal(float)  # noqa: N815
 
     def __init__(self, *a, freq_zoom: bool = False, **kw):
         super().__init__(*a, **kw)
@@ -106,7 +107,11 @@ class EditViewBox(pg.ViewBox):
     def mouseClickEvent(self, ev):  # noqa: N802
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
-            self.clicked.emit(self.mapSceneToView(ev.scenePos()).x())
+            t = self.mapSceneToView(ev.scenePos()).x()
+            if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.shiftClicked.emit(t)  # extends the selection (Audacity)
+            else:
+                self.clicked.emit(t)
         else:
             super().mouseClickEvent(ev)
 

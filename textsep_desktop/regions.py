@@ -125,6 +125,9 @@ class _RegionItem(pg.LinearRegionItem):
         super().mouseDragEvent(ev)
 
     def mouseClickEvent(self, ev):  # noqa: N802 - Qt naming
+        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            ev.ignore()  # Shift+click extends the time selection, over a region too
+            return
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.clicked.emit(self)

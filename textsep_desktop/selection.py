@@ -1,7 +1,9 @@
 """The time selection, as in Audacity and RX: a drag on the view selects (nothing permanent, no undo step);
 R ("Add region from selection") turns the selection into a region. A click sets the cursor and drops the
 selection; selecting a region drops it too, so there is one current selection: the time selection, else the
-selected region. Space plays it, Z zooms to it, the selection bar shows and edits it.
+selected region. Space plays it, Z zooms to it, the selection bar shows and edits it. Its edges can be
+dragged (they snap like region edges; they sit above region edges, so a drag there resizes the selection
+while a drag inside a region still moves the region), and Shift+click extends it to the clicked time.
 """
 from __future__ import annotations
 
@@ -44,6 +46,8 @@ class SelectionController(QObject):
         self.selection, self.view, self.snapper = selection, view, snapper
         self.panel, self.regions, self.document = panel, regions, document
         view.selectionDragged.connect(self._dragged)
+        view.selectionEdgeDragged.connect(self._edge_dragged)
+        view.shiftClicked.connect(self.extend_to)
         self._moving_cursor = False  # the cursor follows a new selection's start without dropping it
         view.cursorMoved.connect(self._cursor_moved)
         panel.selection_changed.connect(self._region_selected)
@@ -60,13 +64,49 @@ class SelectionController(QObject):
         if self.panel.selected_id() is not None:
             self.panel.select(None)  # a new selection replaces the selected region as "the" selection
         self.selection.set(a, b)
-        if finished and self.selection.span is not None:
-            self.view.set_cursor(self.selection.span[0])
-            self._moving_cursor = True
-            try:
-                self.view.cursorMoved.emit(self.view.cursor_s)
-            finally:
-                self._moving_cursor = False
+        if finished:
+            self._cursor_to_start()
+
+    def _cursor_to_start(self) -> None:
+        """The cursor goes to the selection's start (playback starts there) without dropping it."""
+        if self.selection.span is None:
+            return
+        self.view.set_cursor(self.selection.span[0])
+        self._moving_cursor = True
+        try:
+            self.view.cursorMoved.emit(self.view.cursor_s)
+        finally:
+            self._moving_cursor = False
+
+    def _edge_dragged(self, edge: int, t: float, finished: bool) -> None:
+        """An edge of the selection dragged on the view: it snaps (not to the cursor sitting on it)."""
+        span = self.selection.span
+        if span is None:
+            return
+        t = self.snapper.snap(t, with_selection=False, with_cursor=self.view.cursor_s not in span)
+        a, b = (t, span[1]) if edge == 0 else (span[0], t)
+        if b - a >= self.view.seconds_per_px():  # never narrower than a pixel (no vanishing mid-drag)
+            self.selection.set(a, b)
+        if finished:
+            self.view.set_selection(self.selection.span)  # the edge back on the selection if it was refused
+            self._cursor_to_start()
+
+    def extend_to(self, t: float) -> None:
+        """Shift+click (Audacity): the current selection (or, without one, the cursor) extends to `t`; a
+        time inside it moves the nearer edge there."""
+        if self.document.doc is None:
+            return
+        span = self.current_span()
+        a, b = span if span is not None else (self.view.cursor_s, self.view.cursor_s)
+        t = self.snapper.snap(t, with_selection=False, with_cursor=span is not None)
+        if t < a or (t <= b and t - a < b - t):
+            a = t
+        else:
+            b = t
+        if self.panel.selected_id() is not None:
+            self.panel.select(None)
+        self.selection.set(a, b)
+        self._cursor_to_start()
 
     def _cursor_moved(self, _t: float) -> None:
         if not self._moving_cursor:  # a click: the cursor moves, the selection goes

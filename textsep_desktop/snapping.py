@@ -55,10 +55,12 @@ class Snapper:
         t0, t1 = self.view.visible_range()
         return SNAP_PX * (t1 - t0) / self.view.plot_width_px()
 
-    def targets(self, exclude_rid: int | None = None, with_selection: bool = True) -> list[float]:
+    def targets(self, exclude_rid: int | None = None, with_selection: bool = True,
+                with_cursor: bool = True) -> list[float]:
         doc = self.document.doc
         out = [0.0, doc.duration] if doc is not None else [0.0]
-        out.append(self.view.cursor_s)
+        if with_cursor:
+            out.append(self.view.cursor_s)
         for rid in self.regions.ids():
             if rid != exclude_rid:
                 r = self.regions.get(rid)
@@ -67,13 +69,14 @@ class Snapper:
             out += list(self.selection.span)
         return out
 
-    def snap(self, t: float, exclude_rid: int | None = None, with_selection: bool = True) -> float:
+    def snap(self, t: float, exclude_rid: int | None = None, with_selection: bool = True,
+             with_cursor: bool = True) -> float:
         doc = self.document.doc
         if doc is None:
             return t
         tol = self.tolerance()
         if self.edges:
-            hit = nearest_target(t, self.targets(exclude_rid, with_selection), tol)
+            hit = nearest_target(t, self.targets(exclude_rid, with_selection, with_cursor), tol)
             if hit is not None:
                 return hit
         if self.zero:

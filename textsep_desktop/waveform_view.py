@@ -26,10 +26,13 @@ AXIS = QColor(150, 155, 168)
 GRID_ALPHA = 0.12
 SELECTION_BRUSH = (255, 255, 255, 46)
 SELECTION_PEN = (255, 255, 255, 190)
+EDGE_GRAB_PX = 4  # a selection edge can be grabbed this many pixels either side (plus its pen)
 
 
 class WaveformView(pg.GraphicsLayoutWidget):
     selectionDragged = Signal(float, float, bool)  # a drag on empty space: t0 <= t1, finished
+    selectionEdgeDragged = Signal(int, float, bool)  # noqa: N815 - edge (0 start, 1 end), its time, finished
+    shiftClicked = Signal(float)  # noqa: N815 - Shift+click: extend the selection to this time
     cursorMoved = Signal(float)  # the user clicked to place the play cursor
     cursorChanged = Signal(float)  # the cursor moved, for any reason
     viewChanged = Signal(float, float, int)  # visible t0, t1, width in pixels (debounced)
@@ -95,10 +98,18 @@ class WaveformView(pg.GraphicsLayoutWidget):
             it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # drags and clicks go through to the view
             plot.addItem(it, ignoreBounds=True)
             it.hide()
+            for edge, ln in enumerate(it.lines):  # ... but its edges can be dragged (above region edges)
+                ln.setMovable(True)
+                ln.setCursor(Qt.CursorShape.SizeHorCursor)
+                ln.setHoverPen(pg.mkPen(255, 255, 255, 255, width=2.5))
+                ln._maxMarkerSize = EDGE_GRAB_PX  # widens the line's hit area (pyqtgraph sizes it by markers)
+                ln.sigDragged.connect(lambda line, edge=edge: self._edge_dragged(edge, line, False))
+                ln.sigPositionChangeFinished.connect(lambda line, edge=edge: self._edge_dragged(edge, line, True))
 
         for vb in (self.wave_vb, self.spec_vb):
             vb.dragged.connect(self._on_drag)
             vb.clicked.connect(self._on_click)
+            vb.shiftClicked.connect(self._on_shift_click)
         self.wave_vb.sigXRangeChanged.connect(lambda *_: self._schedule_redraw())
         self._redraw_timer = QTimer(self, singleShot=True, interval=0)
         self._redraw_timer.timeout.connect(self.redraw_waveform)
@@ -276,13 +287,21 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self.set_cursor(t)
         self.cursorMoved.emit(self.cursor_s)
 
+    def _on_shift_click(self, t: float) -> None:
+        if self.pyramid is not None:
+            self.shiftClicked.emit(max(0.0, min(t, self.duration)))
+
     def set_selection(self, span: tuple[float, float] | None) -> None:
         for it in self.selection_items:
             if span is None:
                 it.hide()
             else:
-                it.setRegion(span)
+                it.setRegion(span)  # moves the edges without their sigDragged: no echo to the controller
                 it.show()
+
+    def _edge_dragged(self, edge: int, line, finished: bool) -> None:
+        if self.pyramid is not None:
+            self.selectionEdgeDragged.emit(edge, max(0.0, min(float(line.value()), self.duration)), finished)
 
     def seconds_per_px(self) -> float:
         t0, t1 = self.visible_range()
