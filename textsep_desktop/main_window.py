@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
     def _build_central(self) -> None:
         self.editor = EditorArea(self.view)
         self.navigator = Navigator(self.view, self.editor.overview, self.editor.scrollbar, self)
+        self.editor.overview.follow_regions(self.regions)
         self.selection_bar = SelectionBar(self.selection_ctrl, self.time_format, self.view, self.action_table,
                                           self.jobs.status)
         self.spec_settings = SpectrogramSettings(self.settings, self.view.spec_display, self.spectrograms)

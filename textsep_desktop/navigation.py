@@ -1,16 +1,22 @@
 """Navigation around the view: an overview strip of the whole file with the visible range (drag it, or click
-to centre there) and a horizontal scrollbar, both following the view's time range and moving it."""
+to centre there) and its regions (a thin bar each, keep green / remove red as in the view), and a horizontal
+scrollbar, both following the view's time range and moving it."""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QScrollBar
+from PySide6.QtWidgets import QGraphicsRectItem, QScrollBar
+
+from textsep_desktop.regions import region_colour
 
 SCROLL_UNITS = 1_000_000  # the scrollbar's range covers the file in this many steps
 
 OVERVIEW_WAVE = QColor(86, 182, 255, 170)
+Y_LO, Y_HI = -1.02, 1.02  # the strip's vertical range
+BAR_H = 0.5  # a region's bar along the strip's bottom (of the 2.04 high range: about a quarter)
+TINT_ALPHA, BAR_ALPHA = 40, 230  # a faint tint over the region's whole height, a solid bar at the bottom
 
 
 class OverviewBox(pg.ViewBox):
@@ -52,19 +58,49 @@ class OverviewStrip(pg.PlotWidget):
         self.range_item.setZValue(10)
         self.addItem(self.range_item)
         self.duration = 0.0
-        self.setToolTip("The whole file: drag the box to move the view, click to centre it there")
+        self.region_items: list[tuple[QGraphicsRectItem, QGraphicsRectItem]] = []  # (tint, bar) per region
+        self.setToolTip("The whole file and its regions: drag the box to move the view, click to centre it there")
 
     def set_audio(self, pyramid) -> None:
         self.duration = pyramid.duration
         x, y, _raw = pyramid.envelope(0.0, pyramid.duration, 1200)
         mono = np.asarray(y).mean(axis=0) if np.ndim(y) > 1 else np.asarray(y)
         self.curve.setData(x, mono)
-        self.box.setRange(xRange=(0, self.duration), yRange=(-1.02, 1.02), padding=0)
+        self.box.setRange(xRange=(0, self.duration), yRange=(Y_LO, Y_HI), padding=0)
         self.range_item.setBounds((0, self.duration))
 
     def clear(self) -> None:
         self.curve.setData([], [])
         self.duration = 0.0
+
+    def follow_regions(self, model) -> None:
+        """Show `model`'s regions (a RegionModel) and follow its changes."""
+        update = lambda *_: self.show_regions(model.regions())  # noqa: E731
+        for sig in (model.inserted, model.removed, model.changed, model.reset):
+            sig.connect(update)
+        update()
+
+    def show_regions(self, regions) -> None:
+        for items in self.region_items:
+            for it in items:
+                self.box.removeItem(it)
+        self.region_items = []
+        for r in regions:
+            c = region_colour(r)
+            tint, bar = QColor(c), QColor(c)
+            tint.setAlpha(TINT_ALPHA)
+            bar.setAlpha(BAR_ALPHA)
+            w = r.end_s - r.start_s
+            items = (QGraphicsRectItem(QRectF(r.start_s, Y_LO, w, Y_HI - Y_LO)),
+                     QGraphicsRectItem(QRectF(r.start_s, Y_LO, w, BAR_H)))
+            for it, colour, z in zip(items, (tint, bar), (-1, 5)):
+                it.setBrush(pg.mkBrush(colour))
+                # the bar's cosmetic pen keeps a region shorter than a pixel visible; the tint has none
+                it.setPen(pg.mkPen(colour) if z > 0 else pg.mkPen(None))
+                it.setZValue(z)
+                it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go on to the strip
+                self.box.addItem(it, ignoreBounds=True)
+            self.region_items.append(items)
 
 
 class Navigator(QObject):
