@@ -67,6 +67,8 @@ class EditViewBox(pg.ViewBox):
         self.freq_zoom = freq_zoom  # the spectrogram's box: it zooms frequency and draws boxes
         self.box_tool = False  # the box tool is on: a plain left drag draws a box too
         self._boxing = False
+        self.setMouseEnabled(x=True, y=False)
+        self.setMenuEnabled(False)
 
     def is_box_drag(self, ev) -> bool:
         """A left drag on the spectrogram with Ctrl held or the box tool on draws a time-frequency box."""
@@ -76,8 +78,6 @@ class EditViewBox(pg.ViewBox):
         if mods & Qt.KeyboardModifier.ControlModifier:
             return True
         return self.box_tool and not mods & Qt.KeyboardModifier.ShiftModifier
-        self.setMouseEnabled(x=True, y=False)
-        self.setMenuEnabled(False)
 
     def mouseDragEvent(self, ev, axis=None):  # noqa: N802
         if (ev.isStart() and self.is_box_drag(ev)) or (self._boxing and not ev.isStart()):
