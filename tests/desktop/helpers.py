@@ -67,6 +67,7 @@ class FakeStream:
     """Calls the callback from a thread at (faster than) real time, like PortAudio would."""
 
     instances: list = []
+    period = 0.002  # seconds between blocks; a test that must act during playback makes it longer
 
     def __init__(self, samplerate, channels, dtype, blocksize, callback, finished_callback=None, **kw):
         import sounddevice as sd
@@ -92,7 +93,7 @@ class FakeStream:
                 self.out.append(buf.copy())
                 break
             self.out.append(buf.copy())
-            time.sleep(0.002)
+            time.sleep(self.period)
         if self.finished_callback:
             self.finished_callback()
 

@@ -40,7 +40,8 @@ def test_space_plays_the_selection_and_stops_at_its_end(win, qtbot, fake_device)
     assert np.all(played[n:] == 0)  # ... and nothing after it
 
 
-def test_space_plays_the_selected_region_and_space_again_stops(win, qtbot, fake_device):
+def test_space_plays_the_selected_region_and_space_again_stops(win, qtbot, fake_device, monkeypatch):
+    monkeypatch.setattr(fake_device, "period", 0.05)  # the region lasts ~1 s of blocks: Space lands during it
     rid = win.region_commands.add(1.0, 1.5, "rain")
     win.panel.select(rid)
     win.view.set_cursor(0.1)  # not where the region is
