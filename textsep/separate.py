@@ -96,19 +96,23 @@ class Separator:
         chunks = plan_chunks(x.shape[1], sr, self.chunk_s, self.overlap_s)
         return overlap_add(x, one, chunks, int(self.overlap_s * sr))
 
-    def _n_steps(self, region: Region, sr: int, n_total: int) -> int:
+    def _context_span(self, region: Region, sr: int, n_total: int) -> tuple[int, int]:
+        """[lo, hi): the region's samples plus context_s on each side, within audio of n_total samples."""
         a, b = region.span(sr)
         ctx = int(self.context_s * sr)
-        return len(plan_chunks(min(n_total, b + ctx) - max(0, a - ctx), sr, self.chunk_s, self.overlap_s))
+        return max(0, a - ctx), min(n_total, b + ctx)
+
+    def _n_steps(self, region: Region, sr: int, n_total: int) -> int:
+        lo, hi = self._context_span(region, sr, n_total)
+        return len(plan_chunks(hi - lo, sr, self.chunk_s, self.overlap_s))
 
     def _apply_regions(self, span: np.ndarray, offset: int, sr: int, n_total: int, regions: list[Region],
                        tick) -> None:
         """Apply regions in order, in place, to `span` = samples [offset, offset + span.shape[1])."""
-        ctx = int(self.context_s * sr)
         for r in regions:
             a, b = r.span(sr)
             b = min(b, n_total)
-            lo, hi = max(0, a - ctx), min(n_total, b + ctx)
+            lo, hi = self._context_span(r, sr, n_total)
             seg = span[:, lo - offset: hi - offset]
             require_finite(seg, lo, sr, "inside a region or its context")
             y = self._process_chunked(seg, sr, r, tick)
@@ -167,9 +171,8 @@ class Separator:
             t0 = time.perf_counter()
             self._apply_regions(x, 0, sr, x.shape[1], report.regions, tick)
             report.timings["process"] = time.perf_counter() - t0
-            report.processed_seconds = sum(min(x.shape[1], b + int(self.context_s * sr)) -
-                                           max(0, a - int(self.context_s * sr))
-                                           for a, b in (r.span(sr) for r in report.regions)) / sr
+            report.processed_seconds = sum(hi - lo for lo, hi in (self._context_span(r, sr, x.shape[1])
+                                                                  for r in report.regions)) / sr
         return Separated(x[0] if mono_in else x, report)
 
     def separate_audio(self, a: audio_io.Audio, regions, **kwargs) -> Separated:
@@ -229,8 +232,7 @@ class Separator:
         """(lo, hi, regions) of the context-inclusive spans, merged where they overlap or touch, in file
         order; each cluster's regions keep their list order (regions apply in order)."""
         sr, n = info.sr, info.frames
-        ctx = int(self.context_s * sr)
-        spans = sorted((max(0, r.span(sr)[0] - ctx), min(n, r.span(sr)[1] + ctx)) for r in regions)
+        spans = sorted(self._context_span(r, sr, n) for r in regions)
         clusters: list[list[int]] = []
         for lo, hi in spans:
             if clusters and lo <= clusters[-1][1]:
