@@ -75,7 +75,7 @@ class UNetEstimator:
             with torch.inference_mode():
                 snapped = (self.model.route(emb) @ self.model.anchors) * emb.float().norm(dim=-1, keepdim=True)
                 if not self.snap_unknown:
-                    known = torch.tensor([self.vocabulary.understand(p).known for p in prompts],
+                    known = torch.tensor([self.vocabulary.is_known(p) for p in prompts],
                                          device=emb.device)
                     snapped = torch.where(known[:, None], snapped, emb.float())
                 emb = snapped

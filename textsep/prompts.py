@@ -96,7 +96,7 @@ class Vocabulary:
         for c, p in self._flat:
             for s in _stems(p) | _stems(c.replace("_", " ")):
                 owner.setdefault(s, set()).add(c)
-        self._distinctive = {s: next(iter(cs)) for s, cs in owner.items() if len(cs) == 1}
+        self._distinctive = {s for s, cs in owner.items() if len(cs) == 1}  # stems of one class only
 
     @property
     def paraphrases(self) -> list[str]:
@@ -105,13 +105,24 @@ class Vocabulary:
 
     def _paraphrase_vectors(self) -> np.ndarray:
         if self._vecs is None:
-            self._vecs = self.encoder.encode([p for _, p in self._flat])
+            self._vecs = self.encoder.encode(self.paraphrases)
         return self._vecs
 
-    def understand(self, prompt: str) -> Understanding:
+    def _closest(self, prompt: str) -> tuple[np.ndarray, int, float, bool]:
+        """(the prompt's embedding [1, D], index of its nearest paraphrase, that similarity, known)."""
         v = self.encoder.encode([prompt])
         sims = self._paraphrase_vectors() @ v[0]
         best = int(np.argmax(sims))
+        similarity = float(sims[best])
+        lexical = any(s in self._distinctive for s in _stems(prompt))
+        return v, best, similarity, similarity >= UNKNOWN_BELOW or lexical
+
+    def is_known(self, prompt: str) -> bool:
+        """Whether the model knows a sound like `prompt` (understand(prompt).known, without the routing)."""
+        return self._closest(prompt)[3]
+
+    def understand(self, prompt: str) -> Understanding:
+        v, best, similarity, known = self._closest(prompt)
         if self.route is None:  # a method that picks one class (NMF): the nearest paraphrase's
             weights = np.zeros(len(self.classes))
             weights[self.classes.index(self._flat[best][0])] = 1.0
@@ -120,10 +131,7 @@ class Vocabulary:
         order = np.argsort(-weights)
         matches = tuple(Match(self.classes[k], float(weights[k]), self.categories[self.classes[k]])
                         for i, k in enumerate(order) if i == 0 or weights[k] >= 0.05)
-        lexical = any(s in self._distinctive for s in _stems(prompt))
-        similarity = float(sims[best])
-        return Understanding(prompt, matches[:5], similarity, self._flat[best][1],
-                             similarity >= UNKNOWN_BELOW or lexical)
+        return Understanding(prompt, matches[:5], similarity, self._flat[best][1], known)
 
 
 def cache_dir() -> Path | None:
@@ -139,9 +147,10 @@ def cache_dir() -> Path | None:
 class ParaphraseCache:
     """The text encoder as a Vocabulary sees it, with its one big call kept on disk.
 
-    Saying what a prompt is understood as needs the embedding of every paraphrase of every known sound
-    (195 for the shipped model): about a second of MiniLM on two cores, the largest part of a CLI run
-    on a short file after importing torch. Those embeddings depend only on the encoder's weights and
+    Saying what a prompt is understood as needs the embedding of every paraphrase of every known sound:
+    about a second of MiniLM on two cores, the largest part of a CLI run on a short file after importing
+    torch. The shipped checkpoint carries them (vocabulary_from_meta); this cache serves the checkpoints
+    that do not (model v1, user-trained ones). Those embeddings depend only on the encoder's weights and
     the texts, so the first run stores them (cache_dir(), a .npy of float32, read back without pickle)
     and later runs read them in a millisecond. Small calls (the user's prompt) and encoders other than
     the default MiniLM go straight to the encoder. Any cache problem just means encoding again.
