@@ -30,11 +30,7 @@ def edit_source(a):
                  if v is not None]
         if clash:
             raise InputError(f"--edits carries its own regions; do not combine it with {', '.join(clash)}")
-        try:
-            spec = EditSpec.load(a.edits)
-        except UnicodeDecodeError as exc:  # EditSpec.load reads UTF-8 and lets this one through
-            raise InputError(f"Cannot read edit spec {a.edits}: it is not UTF-8 text (byte {exc.start}); save it "
-                             "as UTF-8 JSON") from None
+        spec = EditSpec.load(a.edits)
         if not spec.active():
             raise InputError(f"{a.edits} has no enabled regions")
         return spec

@@ -225,7 +225,8 @@ class EditSpec:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise EditError(f"Edit spec {path} is not UTF-8 text (byte {exc.start}): is it a JSON edit spec?") from exc
+            raise EditError(f"Cannot read edit spec {path}: it is not UTF-8 text (byte {exc.start}); save it as "
+                            "UTF-8 JSON") from exc
         except OSError as exc:
             raise EditError(f"Cannot read edit spec {path}: {exc.strerror or exc}") from exc
         return cls.from_json(text)
