@@ -109,6 +109,17 @@ class TextConditionedUNet(nn.Module):
         self.head = nn.Conv2d(widths[0], pf * pt, 1)
         self.in_norm = nn.BatchNorm2d(1)
 
+    def concat_dims(self) -> dict[str, dict[int, int]]:
+        """Tensor name -> {dim: parts} for dimensions made of equal concatenated parts (not one prefix):
+        decoder inputs cat([upsampled, skip]) and FiLM outputs cat([gamma, beta]). See training/grow.py."""
+        out: dict[str, dict[int, int]] = {}
+        for name, _ in self.named_parameters():
+            if name.startswith("dec.") and name.endswith(".c1.weight"):
+                out[name] = {1: 2}
+            elif ".film.proj." in name:
+                out[name] = {0: 2}
+        return out
+
     @property
     def routes(self) -> bool:
         return hasattr(self, "anchors")

@@ -28,7 +28,7 @@ from textsep.training.distributed import Dist
 from textsep.training.objective import Frontend, Validator, loss_fn
 
 # the training options recorded in every checkpoint's meta["training"], as in earlier runs
-RECORDED = ("seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs", "p_pair", "snr_db",
+RECORDED = ("lr_schedule", "seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs", "p_pair", "snr_db",
             "interferers", "class_weighting", "by_group", "hold_out", "weight_decay", "loss", "bf16")
 
 
@@ -57,13 +57,17 @@ def warm_start(model, blob: dict, labels: list[str]) -> str:
     """Load another checkpoint's weights into `model`, which may know a different set of classes.
 
     Tensors of the same name and shape are copied; the per-class table is copied row by row for the
-    classes both know (by name), so a model trained on fewer classes starts a larger one. Anchors are
-    not copied: they are the new class list's own prompt embeddings.
+    classes both know (by name), so a model trained on fewer classes starts a larger one. A tensor that is
+    larger in `model` (a wider --base) is grown so that the wider net computes what the old one did
+    (textsep.training.grow). Anchors are not copied: they are the new class list's own prompt embeddings.
     """
+    from textsep.training.grow import grow_tensor
+
     src = blob["state_dict"]
     old = list(blob.get("meta", {}).get("classes", []))
     own = model.state_dict()
-    copied, rows = 0, 0
+    concat = model.concat_dims()
+    copied, rows, grown = 0, 0, 0
     for key, value in src.items():
         if key == "anchors" or key not in own:
             continue
@@ -76,8 +80,12 @@ def warm_start(model, blob: dict, labels: list[str]) -> str:
         if value.shape == own[key].shape:
             own[key] = value
             copied += 1
+        elif value.dim() == own[key].dim() and all(o <= n for o, n in zip(value.shape, own[key].shape)):
+            own[key] = grow_tensor(key, value, own[key], concat.get(key, {}))
+            grown += 1
     model.load_state_dict(own)
-    return f"warm start: {copied} of {len(own)} tensors copied, {rows} of {len(labels)} class rows carried by name"
+    return (f"warm start: {copied} of {len(own)} tensors copied, {grown} grown into a wider net, "
+            f"{rows} of {len(labels)} class rows carried by name")
 
 
 def mix_config(args) -> MixConfig:
@@ -156,8 +164,18 @@ class Trainer:
         a, params = self.args, self.model.parameters()
         opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=a.weight_decay) if a.weight_decay > 0 \
             else torch.optim.Adam(params, lr=a.lr)
+        if getattr(a, "lr_schedule", "plateau") == "cosine":
+            # a fixed half-cosine from --lr down to 2 % of it over --epochs: unlike the plateau rule it
+            # cannot be fooled by a noisy validation set into decaying early (model card, stage A)
+            total = max(1, a.epochs)
+            return opt, torch.optim.lr_scheduler.LambdaLR(
+                opt, lambda e: 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(e, total) / total)))
         return opt, torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=0.5,
                                                               patience=a.plateau_patience)
+
+    @property
+    def plateau(self) -> bool:
+        return isinstance(self.sched, torch.optim.lr_scheduler.ReduceLROnPlateau)
 
     def restore(self) -> None:
         """Continue from a {name}_last.pth (--resume), or start from another run's weights (--init-from)."""
@@ -171,8 +189,9 @@ class Trainer:
             if ts:
                 self.opt.load_state_dict(ts["optimizer"])
                 self.sched.load_state_dict(ts["scheduler"])
-                self.sched.patience = self.args.plateau_patience  # the option wins over the saved state
-                if self.args.restart_lr:  # a new schedule from here: --lr, fresh plateau counters
+                if self.plateau:
+                    self.sched.patience = self.args.plateau_patience  # the option wins over the saved state
+                if self.args.restart_lr and self.plateau:  # a new schedule from here: --lr, fresh plateau counters
                     for group in self.opt.param_groups:
                         group["lr"] = self.args.lr
                     self.sched.num_bad_epochs, self.sched.best = 0, self.sched.mode_worse
@@ -189,7 +208,7 @@ class Trainer:
 
     def base_meta(self, command: str) -> dict:
         a = self.args
-        values = {"seconds": a.seconds, "batch_size": a.batch_size * self.dist.world, "p_event": a.p_event,
+        values = {"lr_schedule": getattr(a, "lr_schedule", "plateau"), "seconds": a.seconds, "batch_size": a.batch_size * self.dist.world, "p_event": a.p_event,
                   "p_fill": a.p_fill, "speed_aug": a.speed_aug, "eq_aug": a.eq_aug, "pairs": a.pair,
                   "p_pair": a.p_pair, "snr_db": a.snr, "interferers": a.interferers,
                   "class_weighting": a.class_weighting, "by_group": a.by_group, "hold_out": a.hold_out,
@@ -277,7 +296,8 @@ class Trainer:
             self.log(f"epoch {epoch + 1}: train {train_loss:.4f} val {v['val_loss']:.4f} "
                      f"keep {v['val_sisdri_keep']:+.2f} dB remove {v['val_sisdri_remove']:+.2f} dB "
                      f"lr {rec['lr']:.2g} cpu {cpu_min:.1f} min")
-        self.sched.step(self.dist.from_main(rec["val_loss"] if rec else 0.0))
+        val_loss = self.dist.from_main(rec["val_loss"] if rec else 0.0)  # a collective: every rank joins
+        self.sched.step(val_loss) if self.plateau else self.sched.step()
         if rec is not None:
             self.save_epoch(epoch, rec)
         return cpu_min
