@@ -150,6 +150,61 @@ def test_warm_start_and_hold_out_carry_class_rows_by_name(corpus_root, tmp_path)
         assert torch.equal(table[k], small["state_dict"]["class_table"][k]), lab
 
 
+def test_init_from_into_a_wider_net_starts_computing_what_the_narrow_one_did(corpus_root, tmp_path):
+    """A base-4 checkpoint grown into base 8 (what --init-from does with a larger --base) gives the same
+    masks as the narrow net, in both BatchNorm modes; training it then changes them (the new channels learn)."""
+    from dataclasses import replace
+
+    from textsep.model.checkpoint import load_checkpoint, read_checkpoint
+    from textsep.model.unet import TextConditionedUNet
+    from textsep.training.trainer import warm_start
+
+    src = tmp_path / "a" / "textsep_unet_final.pth"
+    _train(corpus_root, tmp_path / "a", "--epochs", "1")
+    _train(corpus_root, tmp_path / "c", "--epochs", "1", "--lr", "1e-3", "--base", "8", "--init-from", str(src))
+    bundle = load_checkpoint(src)
+    narrow = bundle.model
+    grown = TextConditionedUNet(replace(narrow.cfg, base=8))
+    assert "grown into a wider net" in warm_start(grown, read_checkpoint(src), bundle.meta["classes"])
+    grown.anchors.copy_(narrow.anchors)
+    trained = load_checkpoint(tmp_path / "c" / "textsep_unet_final.pth").model
+    assert trained.cfg.base == 8
+    assert sum(p.numel() for p in grown.parameters()) > 2 * sum(p.numel() for p in narrow.parameters())
+    x, emb = torch.rand(2, 64, 40), torch.randn(2, 384)
+    for mode in ("eval", "train"):
+        for m in (narrow, grown, trained):
+            getattr(m, mode)()
+        with torch.no_grad():
+            assert torch.allclose(narrow(x, emb), grown(x, emb), atol=1e-5), mode
+            assert not torch.allclose(narrow(x, emb), trained(x, emb), atol=1e-3), mode
+
+
+def test_cosine_schedule_follows_its_curve_across_a_resume(corpus_root, tmp_path):
+    out = tmp_path / "run"
+    _train(corpus_root, out, "--epochs", "4", "--lr", "1e-3", "--lr-schedule", "cosine", "--max-cpu-minutes", "0.0001")
+    _train(corpus_root, out, "--epochs", "4", "--lr", "1e-3", "--lr-schedule", "cosine", "--resume")
+    hist = json.loads((out / "textsep_unet_history.json").read_text())
+    want = [1e-3 * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * e / 4))) for e in range(4)]
+    assert [h["epoch"] for h in hist] == [1, 2, 3, 4]
+    assert np.allclose([h["lr"] for h in hist], want)
+
+
+def test_checkpoints_carry_their_paraphrase_embeddings(corpus_root, tmp_path):
+    """Every checkpoint the trainer writes holds its known sounds' embeddings, so a first run of the
+    CLI or the app encodes only the user's prompt; they are the encoder's own vectors."""
+    from textsep.model.checkpoint import load_checkpoint
+    from textsep.prompts import vocabulary_from_meta
+    from textsep.text import get_encoder
+
+    _train(corpus_root, tmp_path / "a", "--epochs", "1")
+    meta = load_checkpoint(tmp_path / "a" / "textsep_unet_final.pth").meta
+    stored = meta["paraphrase_embeddings"]
+    enc = get_encoder(meta["encoder"]["name"])
+    voc = vocabulary_from_meta(meta, enc)
+    assert voc._vecs is not None and stored["texts"] == voc.paraphrases  # used as they are
+    assert np.allclose(stored["vectors"].numpy(), enc.encode(stored["texts"]), atol=1e-5)
+
+
 def test_hold_out_of_an_unknown_class_is_an_input_error(corpus_root, tmp_path, capsys):
     from textsep.training import cli as train
 

@@ -73,12 +73,19 @@ def vocabulary_from_meta(meta: dict, encoder, route=None) -> Vocabulary:
     return voc
 
 
-def embed_paraphrases(meta: dict, encoder) -> dict:
-    """meta["paraphrase_embeddings"] for a checkpoint: its known sounds' paraphrases encoded once."""
+def embed_paraphrases(meta: dict, encoder, known: dict[str, np.ndarray] | None = None) -> dict:
+    """meta["paraphrase_embeddings"] for a checkpoint: its known sounds' paraphrases encoded once.
+
+    `known` (text -> vector by the same encoder, e.g. the trainer's prompt table) is used instead of
+    encoding again when it holds every paraphrase."""
     import torch
 
     texts = vocabulary_from_meta({k: v for k, v in meta.items() if k != "paraphrase_embeddings"}, encoder).paraphrases
-    return {"encoder": encoder.name, "texts": texts, "vectors": torch.from_numpy(encoder.encode(texts))}
+    if known is not None and all(t in known for t in texts):
+        vectors = np.stack([np.asarray(known[t], dtype=np.float32) for t in texts])
+    else:
+        vectors = encoder.encode(texts)
+    return {"encoder": encoder.name, "texts": texts, "vectors": torch.from_numpy(vectors)}
 
 
 class Vocabulary:

@@ -23,6 +23,7 @@ from textsep.data.mixtures import ClipBank, MixConfig, MixtureSampler
 from textsep.errors import InputError
 from textsep.model.checkpoint import read_checkpoint, save_checkpoint
 from textsep.model.unet import ModelConfig, TextConditionedUNet, count_parameters
+from textsep.prompts import embed_paraphrases
 from textsep.spectral import SpecConfig
 from textsep.training.distributed import Dist
 from textsep.training.objective import Frontend, Validator, loss_fn
@@ -214,10 +215,13 @@ class Trainer:
                   "class_weighting": a.class_weighting, "by_group": a.by_group, "hold_out": a.hold_out,
                   "weight_decay": a.weight_decay,
                   "loss": a.loss, "bf16": self.amp}
-        return {"encoder": {"name": self.enc.name, "dim": self.enc.dim}, "classes": self.labels,
+        meta = {"encoder": {"name": self.enc.name, "dim": self.enc.dim}, "classes": self.labels,
                 "prompts": {lab: self.corpus.prompts[lab] for lab in self.labels},
                 "categories": {lab: self.corpus.categories.get(lab, "") for lab in self.labels},
                 "training": {"command": command, **{k: values[k] for k in RECORDED}}}
+        if not a.baseline:  # every checkpoint carries its known sounds' embeddings: a first run encodes only the prompt
+            meta["paraphrase_embeddings"] = embed_paraphrases(meta, self.enc, known=self.vecs)
+        return meta
 
     # ---- running ----------------------------------------------------------------------------------
     def fit(self) -> None:
