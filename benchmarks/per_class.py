@@ -54,9 +54,12 @@ def main(argv) -> int:
                                               for _, t in cols) + " |")
     for c, t in cols:
         low = sorted(k for k, v in t["per_class"].items() if v < 3.0)
-        print(f"\n{c}: right prompt beats the interferer's in {100 * t['wins']:.0f} % of cases; female vs male "
-              f"speech {100 * (t['speech_wins'] or 0):.0f} % of {t['n_speech']}; "
-              f"{len(low)} of {len(t['per_class'])} classes below 3 dB: {', '.join(low)}")
+        if t["wins"] is None:
+            prompts = "no wrong-prompt rows (evaluate with --methods textsep,wrong-prompt for those)"
+        else:
+            prompts = (f"right prompt beats the interferer's in {100 * t['wins']:.0f} % of cases; female vs male "
+                       f"speech {100 * (t['speech_wins'] or 0):.0f} % of {t['n_speech']}")
+        print(f"\n{c}: {prompts}; {len(low)} of {len(t['per_class'])} classes below 3 dB: {', '.join(low)}")
     return 0
 
 

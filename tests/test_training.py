@@ -205,6 +205,30 @@ def test_checkpoints_carry_their_paraphrase_embeddings(corpus_root, tmp_path):
     assert np.allclose(stored["vectors"].numpy(), enc.encode(stored["texts"]), atol=1e-5)
 
 
+def test_averaging_checkpoints_means_the_weights_and_refreshes_batchnorm(corpus_root, tmp_path):
+    """python -m textsep.training.averaging: the weights are the element-wise mean, BatchNorm statistics are
+    re-estimated for the averaged net (not averaged), the result loads and separates, nothing is overwritten."""
+    from textsep.model.checkpoint import load_checkpoint, read_checkpoint
+    from textsep.training import averaging
+
+    out = tmp_path / "run"
+    _train(corpus_root, out, "--epochs", "4", "--lr", "3e-3")
+    src = [out / "textsep_unet_epoch2.pth", out / "textsep_unet_epoch4.pth"]
+    avg = tmp_path / "avg.pth"
+    assert averaging.main([str(avg), *map(str, src), "--corpus", str(corpus_root), "--batches", "3"]) == 0
+    a, b = (read_checkpoint(p)["state_dict"] for p in src)
+    got = read_checkpoint(avg)["state_dict"]
+    conv = "enc.0.c1.weight"
+    assert not torch.equal(a[conv], b[conv])
+    assert torch.allclose(got[conv], (a[conv] + b[conv]) / 2, atol=1e-6)
+    stat = "enc.0.n1.running_var"
+    assert not torch.allclose(got[stat], (a[stat] + b[stat]) / 2)  # re-estimated, not averaged
+    bundle = load_checkpoint(avg)
+    assert bundle.meta["averaged_from"] == [p.name for p in src]
+    assert bundle.model(torch.rand(1, 64, 20), torch.randn(1, 384)).shape == (1, 64, 20)
+    assert averaging.main([str(avg), *map(str, src), "--corpus", str(corpus_root)]) == 2  # never overwrites
+
+
 def test_hold_out_of_an_unknown_class_is_an_input_error(corpus_root, tmp_path, capsys):
     from textsep.training import cli as train
 

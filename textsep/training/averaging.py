@@ -1,0 +1,101 @@
+"""Weight averaging of checkpoints along one training run (stochastic weight averaging, SWA).
+
+    python -m textsep.training.averaging OUT.pth RUN_epoch10.pth RUN_epoch20.pth ... --corpus ../shared/corpus
+
+Checkpoints taken at a steady learning rate sit around a minimum; their mean lies nearer its centre and
+generalises better than any one of them (model card: +0.2 dB keep and remove on 400 selection cases, at
+no inference cost). BatchNorm statistics are not weights: the mean of running statistics does not
+describe the averaged network's activations, so they are re-estimated on training mixtures of the same
+recipe (the checkpoint's meta["training"]) before the result is written.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from textsep.data.mixtures import MixConfig
+
+
+def average_state(blobs: list[dict]) -> dict[str, torch.Tensor]:
+    """Element-wise mean of the floating-point tensors (integer counters are taken from the last)."""
+    keys = blobs[0]["state_dict"].keys()
+    for b in blobs[1:]:
+        if b["state_dict"].keys() != keys or b["model_config"] != blobs[0]["model_config"]:
+            raise ValueError("checkpoints to average must have the same network (model_config and tensors)")
+    out = {}
+    for k in keys:
+        vals = [b["state_dict"][k] for b in blobs]
+        out[k] = torch.stack([v.double() for v in vals]).mean(0).to(vals[0].dtype) \
+            if vals[0].is_floating_point() else vals[-1].clone()
+    return out
+
+
+def recipe(meta: dict) -> MixConfig:
+    """The training mixtures a checkpoint was trained on, from its recorded options."""
+    t = meta.get("training", {})
+    return MixConfig(seconds=float(t.get("seconds", 4.0)), p_event=float(t.get("p_event") or 0.0),
+                     p_fill=float(t.get("p_fill") or 0.0), pairs=tuple(map(tuple, t.get("pairs") or ())),
+                     p_pair=float(t.get("p_pair") or 0.0), snr_db=tuple(t.get("snr_db") or (-5.0, 5.0)),
+                     interferers=tuple(t["interferers"]) if t.get("interferers") else None)
+
+
+@torch.no_grad()
+def refresh_batchnorm(model, spec, corpus, labels: list[str], vecs: dict, mix: MixConfig, batches: int = 60,
+                      batch_size: int = 16, seed: int = 99) -> None:
+    """Re-estimate every BatchNorm's running statistics as the plain mean over `batches` training batches."""
+    from textsep.data.mixtures import ClipBank, MixtureSampler
+    from textsep.training.objective import Frontend
+
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    saved = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative average
+    sampler = MixtureSampler(ClipBank(corpus.split("train"), labels), corpus, mix, seed=seed)
+    fe = Frontend(spec)
+    model.train()
+    for _ in range(batches):
+        t, i, _, prompts = sampler.batch(batch_size)
+        _, _, _, bands = fe.analyse(t, i)
+        emb = None if model.cfg.text_agnostic else torch.from_numpy(np.stack([vecs[p] for p in prompts]))
+        model(bands, emb)
+    for m, mom in zip(norms, saved):
+        m.momentum = mom
+    model.eval()
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m textsep.training.averaging",
+                                description="Average checkpoints of one run (SWA) and re-estimate BatchNorm.")
+    p.add_argument("out", type=Path)
+    p.add_argument("checkpoints", type=Path, nargs="+")
+    p.add_argument("--corpus", required=True, help="the corpus the run trained on (for BatchNorm statistics)")
+    p.add_argument("--batches", type=int, default=60, help="training batches of 16 for the statistics")
+    a = p.parse_args(argv)
+    from textsep.data.corpus import load_corpus
+    from textsep.model.checkpoint import model_from_blob, read_checkpoint, save_checkpoint
+    from textsep.training.trainer import prompt_table
+
+    if a.out.exists():
+        print(f"{a.out} exists; choose another name", file=sys.stderr)
+        return 2
+    blobs = [read_checkpoint(c) for c in a.checkpoints]
+    bundle = model_from_blob(blobs[-1])
+    bundle.model.load_state_dict(average_state(blobs))
+    corpus = load_corpus(a.corpus)
+    labels = list(bundle.meta["classes"])
+    vecs, _, _ = prompt_table(corpus, labels)
+    torch.manual_seed(0)
+    refresh_batchnorm(bundle.model, bundle.spec, corpus, labels, vecs, recipe(bundle.meta), a.batches)
+    meta = dict(bundle.meta, averaged_from=[c.name for c in a.checkpoints])
+    save_checkpoint(a.out, bundle.model, bundle.spec, meta)
+    print(f"{a.out}: mean of {len(blobs)} checkpoints, BatchNorm re-estimated on {a.batches} x 16 mixtures")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
