@@ -4,7 +4,7 @@ It speaks the same small interface as the overlay's LinearRegionItems (getRegion
 setBounds, setBrush/setHoverBrush, sigRegionChanged/sigRegionChangeFinished, clicked), so the overlay mirrors
 it into the waveform's time span and back; `rows()` / `set_rows()` are its frequency extent in display rows.
 Handles on the corners resize both ways, those on the edges one way; Ctrl+drag over it draws a new box and
-Shift+drag pans, as elsewhere on the view.
+Shift+drag pans and Shift+click extends the time selection, as elsewhere on the view.
 """
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ class RegionBox(pg.ROI):
         self.brush = pg.mkBrush(255, 255, 255, 30)
         self.hover_brush = pg.mkBrush(255, 255, 255, 60)
         self.sigClicked.connect(lambda _roi, _ev: self.clicked.emit(self))
+
+    def mouseClickEvent(self, ev):  # noqa: N802 - Qt naming
+        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            ev.ignore()  # Shift+click extends the time selection, over a box too (as over a time region)
+            return
+        super().mouseClickEvent(ev)
 
     # -- the overlay's interface ----------------------------------------------------------------
     def getRegion(self) -> tuple[float, float]:  # noqa: N802 - LinearRegionItem's name

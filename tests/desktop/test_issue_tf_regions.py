@@ -79,6 +79,21 @@ def test_ctrl_drag_on_the_spectrogram_draws_a_box_region(win, qtbot):
     assert len(win.regions) == 1 and win.selection.span == pytest.approx((0.2, 0.6), abs=0.02)
 
 
+def test_shift_click_over_a_box_extends_the_selection(win, qtbot):
+    """As over a time region: Shift+click on a box extends the time selection and does not select the box."""
+    vp = win.view.viewport()
+    modifier_drag(qtbot, vp, spec_pos(win, 1.5, 500), spec_pos(win, 2.5, 3000), CTRL)
+    close_editor(win, qtbot)
+    win.panel.select(None)
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=spec_pos(win, 0.5, 1000))
+    assert win.selection.span is None
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, spec_pos(win, 2.0, 1000))
+    assert win.selection.span == pytest.approx((0.5, 2.0), abs=0.03)
+    assert win.panel.selected_id() is None
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=spec_pos(win, 2.0, 1000))  # a plain click selects it
+    assert win.panel.selected_id() == win.regions.ids()[0]
+
+
 def test_box_tool_button_makes_a_plain_drag_draw_a_box(win, qtbot):
     act = win.action_table["box_tool"]
     button = win.action_table.toolbar.widgetForAction(act)
