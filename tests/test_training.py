@@ -187,6 +187,9 @@ def test_cosine_schedule_follows_its_curve_across_a_resume(corpus_root, tmp_path
     want = [1e-3 * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * e / 4))) for e in range(4)]
     assert [h["epoch"] for h in hist] == [1, 2, 3, 4]
     assert np.allclose([h["lr"] for h in hist], want)
+    _train(corpus_root, tmp_path / "flat", "--epochs", "3", "--lr", "1e-3", "--lr-schedule", "constant")
+    hist = json.loads((tmp_path / "flat" / "textsep_unet_history.json").read_text())
+    assert [h["lr"] for h in hist] == [1e-3] * 3
 
 
 def test_checkpoints_carry_their_paraphrase_embeddings(corpus_root, tmp_path):

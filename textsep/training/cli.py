@@ -52,9 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--plateau-patience", type=int, default=5,
                    help="validations without improvement before the learning rate halves (noisy validation "
                         "sets with short epochs want more)")
-    o.add_argument("--lr-schedule", choices=("plateau", "cosine"), default="plateau",
-                   help="halve the rate when validation stalls (plateau), or a fixed half-cosine from --lr to "
-                        "2 %% of it over --epochs (cosine; not fooled by a noisy validation set)")
+    o.add_argument("--lr-schedule", choices=("plateau", "cosine", "constant"), default="plateau",
+                   help="halve the rate when validation stalls (plateau), a fixed half-cosine from --lr to "
+                        "2 %% of it over --epochs (cosine; not fooled by a noisy validation set), or --lr "
+                        "throughout (constant: for averaging the run's checkpoints, textsep.training.averaging)")
     o.add_argument("--restart-lr", action="store_true",
                    help="with --resume: continue the weights and Adam state but restart the learning rate at --lr")
     o.add_argument("--weight-decay", type=float, default=0.0, help="decoupled weight decay (AdamW) when > 0")

@@ -165,7 +165,10 @@ class Trainer:
         a, params = self.args, self.model.parameters()
         opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=a.weight_decay) if a.weight_decay > 0 \
             else torch.optim.Adam(params, lr=a.lr)
-        if getattr(a, "lr_schedule", "plateau") == "cosine":
+        schedule = getattr(a, "lr_schedule", "plateau")
+        if schedule == "constant":  # weight averaging wants a steady rate (textsep.training.averaging)
+            return opt, torch.optim.lr_scheduler.LambdaLR(opt, lambda e: 1.0)
+        if schedule == "cosine":
             # a fixed half-cosine from --lr down to 2 % of it over --epochs: unlike the plateau rule it
             # cannot be fooled by a noisy validation set into decaying early (model card, stage A)
             total = max(1, a.epochs)
