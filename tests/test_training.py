@@ -192,6 +192,21 @@ def test_cosine_schedule_follows_its_curve_across_a_resume(corpus_root, tmp_path
     assert [h["lr"] for h in hist] == [1e-3] * 3
 
 
+def test_resuming_with_another_schedule_says_so_or_restarts_it(corpus_root, tmp_path, capsys):
+    from textsep.training import cli as train
+
+    out = tmp_path / "run"
+    _train(corpus_root, out, "--epochs", "1", "--lr", "1e-3")  # plateau
+    args = ["--corpus", str(corpus_root), "--output-dir", str(out), "--bands", "64", "--base", "4", "--seconds",
+            "1.0", "--batch-size", "4", "--steps-per-epoch", "6", "--val-examples", "8", "--quiet", "--threads", "1",
+            "--epochs", "2", "--resume", "--lr-schedule", "constant", "--lr", "5e-4"]
+    assert train.main(args) == 2
+    assert "was trained with --lr-schedule plateau" in capsys.readouterr().err
+    assert train.main([*args, "--restart-lr"]) == 0
+    hist = json.loads((out / "textsep_unet_history.json").read_text())
+    assert [h["lr"] for h in hist] == [1e-3, 5e-4]
+
+
 def test_checkpoints_carry_their_paraphrase_embeddings(corpus_root, tmp_path):
     """Every checkpoint the trainer writes holds its known sounds' embeddings, so a first run of the
     CLI or the app encodes only the user's prompt; they are the encoder's own vectors."""

@@ -2,19 +2,25 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2 (default), two stages on corpus v2 (50 classes, 6 h):
+#   model v2.1 (default): three stages on corpus v2 (50 classes, 6 h):
 #     A  textsep_unet_v2: warm start from the v1 model (training/textsep_unet_v1.pth; tensors copied, the
 #        routing table's rows carried by class name, the 11 new classes start fresh), loss L1 + 0.05 SI-SDR,
 #        lr 1e-3 with ReduceLROnPlateau, epochs of 100 steps x 8 mixtures: half the targets short events,
 #        half the interferers spanning the mixture, 15 % female-vs-male speech pairs. Chosen by the recipe
 #        study (study_v2.sh; model card). Epochs 1-25 ran as one process (the study's arm s1_warm), 26-97 as
 #        two torchrun processes of batch 4, restarted at epoch 47 with lr 5e-4 and patience 15. Its epoch 70
-#        (training/textsep_unet_v2a.pth) starts stage B; the stage is not continued (no gain on the
-#        cases after ~epoch 40).
+#        (training/textsep_unet_v2a.pth) starts stage B (`run.sh v2b`, for the record).
 #     B  textsep_unet_v2s: from A's epoch 70, loss = negative SI-SDR of the resynthesised keep and remove
-#        outputs only, lr 3e-4, patience 15. The shipped textsep_unet.pth is its epoch 10 (chosen on 150
-#        generated validation cases, seed 1; packaging/ship_model.py adds the paraphrase embeddings).
-#        `run.sh` continues this stage from training/textsep_unet_v2s_last.pth.
+#        outputs only, lr 3e-4, patience 15. Its epoch 10 is model v2.0 (training/textsep_unet_v2b.pth, the
+#        previous release), which starts stage C.
+#     C  textsep_unet_v2c: from v2.0, the same mixtures and loss at a constant lr of 1e-3, one process of
+#        batch 8, 64 epochs of 50 steps (16 CPU-minutes), a checkpoint every 4 epochs; the mean of those 16
+#        checkpoints, BatchNorm re-estimated (textsep.training.averaging), starts stage D.
+#     D  textsep_unet_v2d: from C's average, the same again plus speed (0.92-1.08x) and random-EQ (+-6 dB)
+#        augmentation of half the sources, 80 epochs (20 CPU-minutes); the mean of its 20 checkpoints is the
+#        shipped textsep_unet.pth, model v2.1 (packaging/ship_model.py adds the paraphrase embeddings).
+#        `run.sh` (`run.sh model`) runs C and D, resuming either. Chosen in the session-4 study (model card):
+#        no single checkpoint of any arm beat v2.0 on the selection cases; their averages did, by 0.4 dB.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -28,7 +34,23 @@ common=(--corpus "$CORPUS" --base 16 --bands 128 --patch 4 1 --output-dir checkp
         --resume --quiet)
 what=${1:-model}
 case $what in
-  model)
+  model)  # stages C and D, each ending in the average of its checkpoints; D's average is shipped
+    stage() {  # name epochs init extra-options...
+      local name=$1 epochs=$2 init=$3
+      shift 3
+      .venv/bin/textsep train "${common[@]}" --name "$name" --loss sisdr --batch-size 8 --procs 1 --threads 1 \
+        --steps-per-epoch 50 --val-examples 200 --lr 1e-3 --lr-schedule constant --save-every 4 \
+        --epochs "$epochs" --p-event 0.5 --p-fill 0.5 --pair female_speech male_speech --p-pair 0.15 \
+        --init-from "$init" "$@"
+      rm -f "checkpoints/training/${name}_avg.pth"
+      .venv/bin/python -m textsep.training.averaging "checkpoints/training/${name}_avg.pth" \
+        $(for e in $(seq 4 4 "$epochs"); do echo "checkpoints/training/${name}_epoch$e.pth"; done) --corpus "$CORPUS"
+    }
+    stage textsep_unet_v2c 64 checkpoints/training/textsep_unet_v2b.pth
+    stage textsep_unet_v2d 80 checkpoints/training/textsep_unet_v2c_avg.pth --speed-aug 0.5 --eq-aug 0.5
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2d_avg.pth \
+      checkpoints/textsep_unet.pth ;;
+  v2b)  # stage B, for the record (its epoch 10 is training/textsep_unet_v2b.pth)
     exec .venv/bin/textsep train "${common[@]}" --name textsep_unet_v2s --loss sisdr --batch-size 4 --procs 2 \
       --threads 1 --steps-per-epoch 100 --val-examples 200 --lr 3e-4 --plateau-patience 15 --save-every 5 \
       --epochs 1000 --max-cpu-minutes "${MAX_CPU_MIN:-400}" --p-event 0.5 --p-fill 0.5 \
@@ -47,5 +69,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v2a|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac

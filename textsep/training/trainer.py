@@ -192,6 +192,15 @@ class Trainer:
             ts = blob.get("train_state", {})
             if ts:
                 self.opt.load_state_dict(ts["optimizer"])
+                saved_plateau = "patience" in ts["scheduler"]  # ReduceLROnPlateau's state, else a LambdaLR's
+                if saved_plateau != self.plateau:
+                    if not self.args.restart_lr:
+                        raise InputError(f"{resume} was trained with --lr-schedule "
+                                         f"{'plateau' if saved_plateau else 'cosine or constant'}; resume with "
+                                         "the same schedule, or add --restart-lr to start the new one here")
+                    ts = dict(ts, scheduler=self.sched.state_dict())  # the new schedule from its start
+                    for group in self.opt.param_groups:
+                        group["lr"] = self.args.lr
                 self.sched.load_state_dict(ts["scheduler"])
                 if self.plateau:
                     self.sched.patience = self.args.plateau_patience  # the option wins over the saved state
