@@ -6,7 +6,8 @@ Checkpoints taken at a steady learning rate sit around a minimum; their mean lie
 generalises better than any one of them (model card: +0.2 dB keep and remove on 400 selection cases, at
 no inference cost). BatchNorm statistics are not weights: the mean of running statistics does not
 describe the averaged network's activations, so they are re-estimated on training mixtures of the same
-recipe (the checkpoint's meta["training"]) before the result is written.
+recipe (the checkpoint's meta["training"]) before the result is written -- without its speed and EQ
+augmentation, which only widens what training sees; the statistics should describe real recordings.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def average_state(blobs: list[dict]) -> dict[str, torch.Tensor]:
 
 
 def recipe(meta: dict) -> MixConfig:
-    """The training mixtures a checkpoint was trained on, from its recorded options."""
+    """The training mixtures a checkpoint was trained on, from its recorded options (augmentation left out)."""
     t = meta.get("training", {})
     return MixConfig(seconds=float(t.get("seconds", 4.0)), p_event=float(t.get("p_event") or 0.0),
                      p_fill=float(t.get("p_fill") or 0.0), pairs=tuple(map(tuple, t.get("pairs") or ())),
