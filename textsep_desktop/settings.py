@@ -13,6 +13,45 @@ DEVICES = ("cpu", "auto", "cuda", "mps")
 MAX_RECENT = 10
 
 
+def _fade_default() -> float:
+    from textsep.edits import DEFAULT_FADE_MS  # lazily: the engine stays off the settings' import
+
+    return DEFAULT_FADE_MS
+
+
+def _depth_default() -> float:
+    from textsep.edits import DEFAULT_DEPTH_DB
+
+    return DEFAULT_DEPTH_DB
+
+
+def _depth_ok(v: float) -> bool:
+    from textsep.edits import MAX_DEPTH_DB
+
+    return 0 < v <= MAX_DEPTH_DB
+
+
+class _Setting:
+    """One typed QSettings entry of Settings: its key, default (a value, or a function that gives it), type,
+    and an optional validity check -- a stored value that fails it reads as the default."""
+
+    def __init__(self, key: str, default, typ=str, valid=None):
+        self.key, self.default, self.typ, self.valid = key, default, typ, valid
+
+    def _default(self):
+        return self.default() if callable(self.default) else self.default
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        default = self._default()
+        v = obj._get(self.key, default, self.typ)
+        return v if self.valid is None or self.valid(v) else default
+
+    def __set__(self, obj, v) -> None:
+        obj.q.setValue(self.key, self.typ(self._default() if v is None else v))
+
+
 class Settings:
     """Typed access to the application's QSettings. Pass an INI path for an isolated store (tests)."""
 
@@ -39,31 +78,9 @@ class Settings:
         self.q.sync()
 
     # -- model ----------------------------------------------------------------------------------
-    @property
-    def checkpoint_path(self) -> str:
-        """Empty string means the shipped checkpoint (textsep.paths.default_checkpoint())."""
-        return self._get("model/checkpoint", "", str)
-
-    @checkpoint_path.setter
-    def checkpoint_path(self, v: str) -> None:
-        self.q.setValue("model/checkpoint", str(v or ""))
-
-    @property
-    def encoder(self) -> str:
-        return self._get("model/encoder", DEFAULT_ENCODER, str)
-
-    @encoder.setter
-    def encoder(self, v: str) -> None:
-        self.q.setValue("model/encoder", v)
-
-    @property
-    def device(self) -> str:
-        v = self._get("model/device", "cpu", str)
-        return v if v in DEVICES else "cpu"
-
-    @device.setter
-    def device(self, v: str) -> None:
-        self.q.setValue("model/device", v)
+    checkpoint_path = _Setting("model/checkpoint", "")  # "": the shipped one (textsep.paths.default_checkpoint)
+    encoder = _Setting("model/encoder", DEFAULT_ENCODER)
+    device = _Setting("model/device", "cpu", valid=lambda v: v in DEVICES)
 
     def resolved_checkpoint(self) -> Path:
         if self.checkpoint_path:
@@ -76,62 +93,15 @@ class Settings:
         return (str(self.resolved_checkpoint()), self.encoder, self.device)
 
     # -- editing --------------------------------------------------------------------------------
-    @property
-    def default_fade_ms(self) -> float:
-        from textsep.edits import DEFAULT_FADE_MS
-
-        v = self._get("edit/default_fade_ms", DEFAULT_FADE_MS, float)
-        return v if v >= 0 else DEFAULT_FADE_MS
-
-    @default_fade_ms.setter
-    def default_fade_ms(self, v: float) -> None:
-        self.q.setValue("edit/default_fade_ms", float(v))
-
-    @property
-    def default_depth_db(self) -> float:
-        """How far new regions may turn sound down (textsep.edits.Region.depth_db), in (0, MAX_DEPTH_DB]."""
-        from textsep.edits import DEFAULT_DEPTH_DB, MAX_DEPTH_DB
-
-        v = self._get("edit/default_depth_db", DEFAULT_DEPTH_DB, float)
-        return v if 0 < v <= MAX_DEPTH_DB else DEFAULT_DEPTH_DB
-
-    @default_depth_db.setter
-    def default_depth_db(self, v: float) -> None:
-        self.q.setValue("edit/default_depth_db", float(v))
+    default_fade_ms = _Setting("edit/default_fade_ms", _fade_default, float, valid=lambda v: v >= 0)
+    # how far new regions may turn sound down (textsep.edits.Region.depth_db), in (0, MAX_DEPTH_DB]
+    default_depth_db = _Setting("edit/default_depth_db", _depth_default, float, valid=_depth_ok)
 
     # -- view -----------------------------------------------------------------------------------
-    @property
-    def time_format(self) -> str:
-        """"hms", "seconds" or "samples" (textsep_desktop.timefmt.FORMATS)."""
-        return self._get("view/time_format", "hms", str)
-
-    @time_format.setter
-    def time_format(self, v: str) -> None:
-        self.q.setValue("view/time_format", str(v))
-
-    @property
-    def spec_colour_map(self) -> str:
-        return self._get("view/spec_colour_map", "inferno", str)
-
-    @spec_colour_map.setter
-    def spec_colour_map(self, v: str) -> None:
-        self.q.setValue("view/spec_colour_map", str(v))
-
-    @property
-    def spec_db_range(self) -> int:
-        return self._get("view/spec_db_range", 85, int)
-
-    @spec_db_range.setter
-    def spec_db_range(self, v: int) -> None:
-        self.q.setValue("view/spec_db_range", int(v))
-
-    @property
-    def spec_fft_size(self) -> int:
-        return self._get("view/spec_fft_size", 2048, int)
-
-    @spec_fft_size.setter
-    def spec_fft_size(self, v: int) -> None:
-        self.q.setValue("view/spec_fft_size", int(v))
+    time_format = _Setting("view/time_format", "hms")  # "hms", "seconds" or "samples" (timefmt.FORMATS)
+    spec_colour_map = _Setting("view/spec_colour_map", "inferno")
+    spec_db_range = _Setting("view/spec_db_range", 85, int)
+    spec_fft_size = _Setting("view/spec_fft_size", 2048, int)
 
     # -- files ----------------------------------------------------------------------------------
     @property
@@ -149,21 +119,8 @@ class Settings:
     def clear_recent(self) -> None:
         self.q.setValue("files/recent", [])
 
-    @property
-    def last_dir(self) -> str:
-        return self._get("files/last_dir", str(Path.home()), str)
-
-    @last_dir.setter
-    def last_dir(self, v: str) -> None:
-        self.q.setValue("files/last_dir", str(v))
-
-    @property
-    def browser_dir(self) -> str:
-        return self._get("files/browser_dir", "", str)
-
-    @browser_dir.setter
-    def browser_dir(self, v: str) -> None:
-        self.q.setValue("files/browser_dir", str(v))
+    last_dir = _Setting("files/last_dir", lambda: str(Path.home()))
+    browser_dir = _Setting("files/browser_dir", "")
 
     # -- window ---------------------------------------------------------------------------------
     def window_state(self):
