@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from textsep.data.mixtures import MixConfig
+from textsep.training.trainer import mix_config, prompt_table
 
 
 def average_state(blobs: list[dict]) -> dict[str, torch.Tensor]:
@@ -33,15 +34,6 @@ def average_state(blobs: list[dict]) -> dict[str, torch.Tensor]:
         out[k] = torch.stack([v.double() for v in vals]).mean(0).to(vals[0].dtype) \
             if vals[0].is_floating_point() else vals[-1].clone()
     return out
-
-
-def recipe(meta: dict) -> MixConfig:
-    """The training mixtures a checkpoint was trained on, from its recorded options (augmentation left out)."""
-    t = meta.get("training", {})
-    return MixConfig(seconds=float(t.get("seconds", 4.0)), p_event=float(t.get("p_event") or 0.0),
-                     p_fill=float(t.get("p_fill") or 0.0), pairs=tuple(map(tuple, t.get("pairs") or ())),
-                     p_pair=float(t.get("p_pair") or 0.0), snr_db=tuple(t.get("snr_db") or (-5.0, 5.0)),
-                     interferers=tuple(t["interferers"]) if t.get("interferers") else None)
 
 
 @torch.no_grad()
@@ -79,7 +71,6 @@ def main(argv=None) -> int:
     a = p.parse_args(argv)
     from textsep.data.corpus import load_corpus
     from textsep.model.checkpoint import model_from_blob, read_checkpoint, save_checkpoint
-    from textsep.training.trainer import prompt_table
 
     if a.out.exists():
         print(f"{a.out} exists; choose another name", file=sys.stderr)
@@ -91,7 +82,8 @@ def main(argv=None) -> int:
     labels = list(bundle.meta["classes"])
     vecs, _, _ = prompt_table(corpus, labels)
     torch.manual_seed(0)
-    refresh_batchnorm(bundle.model, bundle.spec, corpus, labels, vecs, recipe(bundle.meta), a.batches)
+    refresh_batchnorm(bundle.model, bundle.spec, corpus, labels, vecs,
+                      mix_config(bundle.meta.get("training", {}), augment=False), a.batches)
     meta = dict(bundle.meta, averaged_from=[c.name for c in a.checkpoints])
     save_checkpoint(a.out, bundle.model, bundle.spec, meta)
     print(f"{a.out}: mean of {len(blobs)} checkpoints, BatchNorm re-estimated on {a.batches} x 16 mixtures")

@@ -29,8 +29,8 @@ from textsep.training.distributed import Dist
 from textsep.training.objective import Frontend, Validator, loss_fn
 
 # the training options recorded in every checkpoint's meta["training"], as in earlier runs
-RECORDED = ("lr_schedule", "seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs", "p_pair", "snr_db",
-            "interferers", "class_weighting", "by_group", "hold_out", "weight_decay", "loss", "bf16")
+RECORDED = ("lr_schedule", "seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs",
+            "p_pair", "snr_db", "interferers", "class_weighting", "by_group", "hold_out", "weight_decay", "loss", "bf16")
 
 
 def load_dataset(args) -> Corpus:
@@ -89,12 +89,18 @@ def warm_start(model, blob: dict, labels: list[str]) -> str:
             f"{rows} of {len(labels)} class rows carried by name")
 
 
-def mix_config(args) -> MixConfig:
-    """The training mixtures' recipe from the data options."""
-    return MixConfig(seconds=args.seconds, p_speed=args.speed_aug, p_eq=args.eq_aug, p_event=args.p_event,
-                     p_fill=args.p_fill, pairs=tuple(map(tuple, args.pair)), p_pair=args.p_pair,
-                     snr_db=tuple(args.snr), interferers=tuple(args.interferers) if args.interferers else None,
-                     class_weighting=args.class_weighting, by_group=args.by_group)
+def mix_config(options: dict, augment: bool = True) -> MixConfig:
+    """The training mixtures' recipe from a run's recorded options (Trainer.options, a checkpoint's
+    meta["training"]; options older runs did not record take their defaults). augment=False leaves out the
+    speed and EQ augmentation."""
+    o = options
+    aug = 1.0 if augment else 0.0
+    return MixConfig(seconds=float(o.get("seconds", 4.0)), p_speed=aug * float(o.get("speed_aug") or 0.0),
+                     p_eq=aug * float(o.get("eq_aug") or 0.0), p_event=float(o.get("p_event") or 0.0),
+                     p_fill=float(o.get("p_fill") or 0.0), pairs=tuple(map(tuple, o.get("pairs") or ())),
+                     p_pair=float(o.get("p_pair") or 0.0), snr_db=tuple(o.get("snr_db") or (-5.0, 5.0)),
+                     interferers=tuple(o["interferers"]) if o.get("interferers") else None,
+                     class_weighting=o.get("class_weighting") or "balanced", by_group=bool(o.get("by_group")))
 
 
 def epoch_seed(seed: int, rank: int, epoch: int) -> int:
@@ -138,7 +144,8 @@ class Trainer:
         self.start_epoch, self.cpu_offset, self.wall_offset, self.best = 0, 0.0, 0.0, -math.inf
         self.restore()
         self.fe = Frontend(self.spec, dist.device)
-        self.mix = mix_config(args)
+        self.options = self.training_options()
+        self.mix = mix_config(self.options)
         self.bank = ClipBank(self.corpus.split("train"), self.labels)
         # validation mixtures never change with the training distribution, so curves stay comparable
         self.validator = Validator(self.corpus, self.labels, self.vecs, self.fe, MixConfig(seconds=args.seconds),
@@ -165,10 +172,9 @@ class Trainer:
         a, params = self.args, self.model.parameters()
         opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=a.weight_decay) if a.weight_decay > 0 \
             else torch.optim.Adam(params, lr=a.lr)
-        schedule = getattr(a, "lr_schedule", "plateau")
-        if schedule == "constant":  # weight averaging wants a steady rate (textsep.training.averaging)
+        if a.lr_schedule == "constant":  # weight averaging wants a steady rate (textsep.training.averaging)
             return opt, torch.optim.lr_scheduler.LambdaLR(opt, lambda e: 1.0)
-        if schedule == "cosine":
+        if a.lr_schedule == "cosine":
             # a fixed half-cosine from --lr down to 2 % of it over --epochs: unlike the plateau rule it
             # cannot be fooled by a noisy validation set into decaying early (model card, stage A)
             total = max(1, a.epochs)
@@ -193,22 +199,17 @@ class Trainer:
             if ts:
                 self.opt.load_state_dict(ts["optimizer"])
                 saved_plateau = "patience" in ts["scheduler"]  # ReduceLROnPlateau's state, else a LambdaLR's
-                if saved_plateau != self.plateau:
-                    if not self.args.restart_lr:
-                        raise InputError(f"{resume} was trained with --lr-schedule "
-                                         f"{'plateau' if saved_plateau else 'cosine or constant'}; resume with "
-                                         "the same schedule, or add --restart-lr to start the new one here")
-                    ts = dict(ts, scheduler=self.sched.state_dict())  # the new schedule from its start
+                if self.args.restart_lr:  # a new schedule from here: --lr and the scheduler's fresh state
                     for group in self.opt.param_groups:
                         group["lr"] = self.args.lr
-                self.sched.load_state_dict(ts["scheduler"])
-                if self.plateau:
-                    self.sched.patience = self.args.plateau_patience  # the option wins over the saved state
-                if self.args.restart_lr and self.plateau:  # a new schedule from here: --lr, fresh plateau counters
-                    for group in self.opt.param_groups:
-                        group["lr"] = self.args.lr
-                    self.sched.num_bad_epochs, self.sched.best = 0, self.sched.mode_worse
-                    self.sched._last_lr = [self.args.lr] * len(self.opt.param_groups)
+                elif saved_plateau != self.plateau:
+                    raise InputError(f"{resume} was trained with --lr-schedule "
+                                     f"{'plateau' if saved_plateau else 'cosine or constant'}; resume with "
+                                     "the same schedule, or add --restart-lr to start the new one here")
+                else:
+                    self.sched.load_state_dict(ts["scheduler"])
+                    if self.plateau:
+                        self.sched.patience = self.args.plateau_patience  # the option wins over the saved state
                 self.start_epoch = int(ts["epoch"])
                 self.cpu_offset, self.wall_offset = float(ts["cpu_minutes"]), float(ts["wall_minutes"])
                 self.best = float(ts.get("best", -math.inf))
@@ -219,19 +220,23 @@ class Trainer:
         elif self.args.init_from:
             self.log(warm_start(self.model, read_checkpoint(self.args.init_from), self.labels))
 
+    def training_options(self) -> dict:
+        """The options recorded in every checkpoint's meta["training"] (RECORDED); mix_config reads them."""
+        a = self.args
+        values = {"lr_schedule": a.lr_schedule, "seconds": a.seconds, "batch_size": a.batch_size * self.dist.world,
+                  "p_event": a.p_event, "p_fill": a.p_fill, "speed_aug": a.speed_aug, "eq_aug": a.eq_aug,
+                  "pairs": a.pair, "p_pair": a.p_pair, "snr_db": a.snr, "interferers": a.interferers,
+                  "class_weighting": a.class_weighting, "by_group": a.by_group, "hold_out": a.hold_out,
+                  "weight_decay": a.weight_decay, "loss": a.loss, "bf16": self.amp}
+        return {k: values[k] for k in RECORDED}
+
     def base_meta(self, command: str) -> dict:
         a = self.args
-        values = {"lr_schedule": getattr(a, "lr_schedule", "plateau"), "seconds": a.seconds, "batch_size": a.batch_size * self.dist.world, "p_event": a.p_event,
-                  "p_fill": a.p_fill, "speed_aug": a.speed_aug, "eq_aug": a.eq_aug, "pairs": a.pair,
-                  "p_pair": a.p_pair, "snr_db": a.snr, "interferers": a.interferers,
-                  "class_weighting": a.class_weighting, "by_group": a.by_group, "hold_out": a.hold_out,
-                  "weight_decay": a.weight_decay,
-                  "loss": a.loss, "bf16": self.amp}
         meta = {"encoder": {"name": self.enc.name, "dim": self.enc.dim}, "classes": self.labels,
                 "prompts": {lab: self.corpus.prompts[lab] for lab in self.labels},
                 "categories": {lab: self.corpus.categories.get(lab, "") for lab in self.labels},
-                "training": {"command": command, **{k: values[k] for k in RECORDED}}}
-        if not a.baseline:  # every checkpoint carries its known sounds' embeddings: a first run encodes only the prompt
+                "training": {"command": command, **self.options}}
+        if not a.baseline:  # every checkpoint carries its known sounds' embeddings: a first run encodes the prompt only
             meta["paraphrase_embeddings"] = embed_paraphrases(meta, self.enc, known=self.vecs)
         return meta
 
@@ -313,7 +318,10 @@ class Trainer:
                      f"keep {v['val_sisdri_keep']:+.2f} dB remove {v['val_sisdri_remove']:+.2f} dB "
                      f"lr {rec['lr']:.2g} cpu {cpu_min:.1f} min")
         val_loss = self.dist.from_main(rec["val_loss"] if rec else 0.0)  # a collective: every rank joins
-        self.sched.step(val_loss) if self.plateau else self.sched.step()
+        if self.plateau:
+            self.sched.step(val_loss)
+        else:
+            self.sched.step()
         if rec is not None:
             self.save_epoch(epoch, rec)
         return cpu_min
