@@ -179,6 +179,38 @@ def test_init_from_into_a_wider_net_starts_computing_what_the_narrow_one_did(cor
             assert not torch.allclose(narrow(x, emb), trained(x, emb), atol=1e-3), mode
 
 
+def test_time_context_added_to_a_trained_net_starts_as_that_net(corpus_root, tmp_path):
+    """--context adds self-attention across time at the bottleneck; warm-started from a net without it, the
+    new layers' zero output projection makes the net compute what the old one did, training moves them,
+    and the saved checkpoint reloads with its context layers."""
+    from dataclasses import replace
+
+    from textsep.model.checkpoint import load_checkpoint, read_checkpoint
+    from textsep.model.unet import TextConditionedUNet
+    from textsep.training.trainer import warm_start
+
+    src = tmp_path / "a" / "textsep_unet_final.pth"
+    _train(corpus_root, tmp_path / "a", "--epochs", "1")
+    _train(corpus_root, tmp_path / "c", "--epochs", "1", "--lr", "1e-3", "--context", "1", "--init-from", str(src))
+    bundle = load_checkpoint(src)
+    plain = bundle.model
+    with_context = TextConditionedUNet(replace(plain.cfg, context=1))
+    warm_start(with_context, read_checkpoint(src), bundle.meta["classes"])
+    with_context.anchors.copy_(plain.anchors)
+    trained = load_checkpoint(tmp_path / "c" / "textsep_unet_final.pth").model
+    assert trained.cfg.context == 1 and hasattr(trained, "context")
+    assert not torch.equal(trained.context.out.weight, torch.zeros_like(trained.context.out.weight))
+    for T in (40, 57):  # any length: frames are padded to the bottleneck's stride
+        x, emb = torch.rand(2, 64, T), torch.randn(2, 384)
+        for mode in ("eval", "train"):  # each net runs once per input: train mode moves BatchNorm's statistics
+            for m in (plain, with_context, trained):
+                getattr(m, mode)()
+            with torch.no_grad():
+                a, b, c = (m(x, emb) for m in (plain, with_context, trained))
+            assert torch.allclose(a, b, atol=1e-6), (T, mode)
+            assert not torch.allclose(a, c, atol=1e-3), (T, mode)
+
+
 def test_cosine_schedule_follows_its_curve_across_a_resume(corpus_root, tmp_path):
     out = tmp_path / "run"
     _train(corpus_root, out, "--epochs", "4", "--lr", "1e-3", "--lr-schedule", "cosine", "--max-cpu-minutes", "0.0001")

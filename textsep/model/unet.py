@@ -28,6 +28,7 @@ class ModelConfig:
     n_classes: int = 0  # number of routing anchors; 0 disables routing
     text_agnostic: bool = False
     patch: tuple = (1, 1)  # (freq, time) folding of neighbouring bins into channels before the first level
+    context: int = 0  # self-attention layers across time at the bottleneck (0: none; see TimeContext)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -75,6 +76,34 @@ class Block(nn.Module):
         return F.relu(self.n2(self.c2(x)))
 
 
+class TimeContext(nn.Module):
+    """Self-attention across the bottleneck's frames, told the prompt, added as a residual.
+
+    The convolutions see about +-2 s; a voice is followed through a sentence and a steady noise is told
+    apart from what comes and goes only by comparing frames further apart. Each frame (all channels and
+    band rows) becomes one token; the prompt's condition is added to every token, so attention can look
+    for the described sound. The output projection starts at zero: added to a trained net, it first
+    computes exactly what that net did (a function-preserving warm start, like training/grow.py).
+    No positional encoding: order within reach is the convolutions' business.
+    """
+
+    def __init__(self, channels: int, rows: int, cond_dim: int, layers: int, dim: int = 128, heads: int = 4):
+        super().__init__()
+        self.inp = nn.Linear(channels * rows, dim)
+        self.cond = nn.Linear(cond_dim, dim)
+        layer = nn.TransformerEncoderLayer(dim, heads, 2 * dim, dropout=0.0, batch_first=True, norm_first=True)
+        self.layers = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.out = nn.Linear(dim, channels * rows)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, x: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        B, C, Fr, T = x.shape
+        tokens = x.permute(0, 3, 1, 2).reshape(B, T, C * Fr)
+        h = self.layers(self.inp(tokens) + self.cond(cond).unsqueeze(1))
+        return x + self.out(h).reshape(B, T, C, Fr).permute(0, 2, 3, 1).to(x.dtype)
+
+
 class TextConditionedUNet(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -99,6 +128,9 @@ class TextConditionedUNet(nn.Module):
             self.enc.append(Block(cin, w, cd if "encoder" in use else None))
             cin = w
         self.mid = Block(widths[-1], widths[-1] * 2, cd if "bottleneck" in use else None)
+        if cfg.context:
+            rows = cfg.n_bands // (pf * 2 ** cfg.depth)
+            self.context = TimeContext(widths[-1] * 2, rows, cd, cfg.context)
         self.up = nn.ModuleList()
         self.dec = nn.ModuleList()
         cin = widths[-1] * 2
@@ -163,6 +195,8 @@ class TextConditionedUNet(nn.Module):
             skips.append(x)
             x = F.max_pool2d(x, 2)
         x = self.mid(x, cond)
+        if self.cfg.context:
+            x = self.context(x, cond)
         for up, blk, skip in zip(self.up, self.dec, reversed(skips)):
             x = blk(torch.cat([up(x), skip], dim=1), cond)
         logits = self.head(x).float()

@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=["encoder", "bottleneck", "decoder"])
     m.add_argument("--patch", type=int, nargs=2, default=[4, 1], metavar=("F", "T"),
                    help="fold FxT neighbouring bins into channels before the first level (speed)")
+    m.add_argument("--context", type=int, default=0, metavar="LAYERS",
+                   help="self-attention layers across time at the bottleneck (0: none)")
     m.add_argument("--no-routing", action="store_true", help="condition on the text embedding only")
     m.add_argument("--baseline", action="store_true", help="train the text-agnostic baseline")
     r = p.add_argument_group("output")

@@ -162,7 +162,8 @@ class Trainer:
         a = self.args
         cfg = ModelConfig(n_bands=a.bands, base=a.base, text_dim=self.enc.dim, film=tuple(a.film),
                           routing=not a.no_routing, n_classes=0 if a.no_routing or a.baseline else len(self.labels),
-                          text_agnostic=a.baseline, patch=tuple(a.patch))
+                          text_agnostic=a.baseline, patch=tuple(a.patch),
+                          context=a.context)
         model = TextConditionedUNet(cfg)
         if model.routes:
             model.set_anchors(anchors)
