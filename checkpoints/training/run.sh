@@ -2,7 +2,7 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.1 (default): three stages on corpus v2 (50 classes, 6 h):
+#   model v2.2 (default): stage E below, from v2.1; v2.1 itself came from three stages on corpus v2 (50 classes, 6 h):
 #     A  textsep_unet_v2: warm start from the v1 model (training/textsep_unet_v1.pth; tensors copied, the
 #        routing table's rows carried by class name, the 11 new classes start fresh), loss L1 + 0.05 SI-SDR,
 #        lr 1e-3 with ReduceLROnPlateau, epochs of 100 steps x 8 mixtures: half the targets short events,
@@ -17,10 +17,15 @@
 #        batch 8, 64 epochs of 50 steps (16 CPU-minutes), a checkpoint every 4 epochs; the mean of those 16
 #        checkpoints, BatchNorm re-estimated (textsep.training.averaging), starts stage D.
 #     D  textsep_unet_v2d: from C's average, the same again plus speed (0.92-1.08x) and random-EQ (+-6 dB)
-#        augmentation of half the sources, 80 epochs (20 CPU-minutes); the mean of its 20 checkpoints is the
-#        shipped textsep_unet.pth, model v2.1 (packaging/ship_model.py adds the paraphrase embeddings).
-#        `run.sh` (`run.sh model`) runs C and D, resuming either. Chosen in the session-4 study (model card):
-#        no single checkpoint of any arm beat v2.0 on the selection cases; their averages did, by 0.4 dB.
+#        augmentation of half the sources, 80 epochs (20 CPU-minutes); the mean of its 20 checkpoints is model
+#        v2.1 (training/textsep_unet_v21.pth; packaging/ship_model.py adds the paraphrase embeddings).
+#        `run.sh v21` runs C and D, resuming either, and writes training/textsep_unet_v21.pth. Chosen in the
+#        session-4 study (model card): no single checkpoint of any arm beat v2.0; their averages did, by 0.4 dB.
+#     E  textsep_unet_v2e: from v2.1 plus two self-attention layers across time at the bottleneck (--context 2,
+#        starting as an exact copy of v2.1), the same recipe as D, bf16 autocast (1.7-2x faster here), 484
+#        epochs (139 CPU-minutes); the mean of its 22 checkpoints from epoch 400 on is the shipped
+#        textsep_unet.pth, model v2.2. The shipped run used one process to epoch 284 and two (batch 4 each,
+#        the same 8 per step) after; run.sh uses one throughout. Chosen in the session-5 study (model card).
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -33,23 +38,28 @@ export OMP_NUM_THREADS=1
 common=(--corpus "$CORPUS" --base 16 --bands 128 --patch 4 1 --output-dir checkpoints/training
         --resume --quiet)
 what=${1:-model}
+stage() {  # name epochs first-averaged-epoch init extra-options...: train at a constant rate, then average
+  local name=$1 epochs=$2 first=$3 init=$4
+  shift 4
+  .venv/bin/textsep train "${common[@]}" --name "$name" --loss sisdr --batch-size 8 --procs 1 --threads 1 \
+    --steps-per-epoch 50 --val-examples 200 --lr 1e-3 --lr-schedule constant --save-every 4 \
+    --epochs "$epochs" --p-event 0.5 --p-fill 0.5 --pair female_speech male_speech --p-pair 0.15 \
+    --init-from "$init" "$@"
+  rm -f "checkpoints/training/${name}_avg.pth"
+  .venv/bin/python -m textsep.training.averaging "checkpoints/training/${name}_avg.pth" \
+    $(for e in $(seq "$first" 4 "$epochs"); do echo "checkpoints/training/${name}_epoch$e.pth"; done) --corpus "$CORPUS"
+}
 case $what in
-  model)  # stages C and D, each ending in the average of its checkpoints; D's average is shipped
-    stage() {  # name epochs init extra-options...
-      local name=$1 epochs=$2 init=$3
-      shift 3
-      .venv/bin/textsep train "${common[@]}" --name "$name" --loss sisdr --batch-size 8 --procs 1 --threads 1 \
-        --steps-per-epoch 50 --val-examples 200 --lr 1e-3 --lr-schedule constant --save-every 4 \
-        --epochs "$epochs" --p-event 0.5 --p-fill 0.5 --pair female_speech male_speech --p-pair 0.15 \
-        --init-from "$init" "$@"
-      rm -f "checkpoints/training/${name}_avg.pth"
-      .venv/bin/python -m textsep.training.averaging "checkpoints/training/${name}_avg.pth" \
-        $(for e in $(seq 4 4 "$epochs"); do echo "checkpoints/training/${name}_epoch$e.pth"; done) --corpus "$CORPUS"
-    }
-    stage textsep_unet_v2c 64 checkpoints/training/textsep_unet_v2b.pth
-    stage textsep_unet_v2d 80 checkpoints/training/textsep_unet_v2c_avg.pth --speed-aug 0.5 --eq-aug 0.5
-    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2d_avg.pth \
+  model)  # stage E from v2.1 (training/textsep_unet_v21.pth); its average is shipped as v2.2
+    stage textsep_unet_v2e 484 400 checkpoints/training/textsep_unet_v21.pth --speed-aug 0.5 --eq-aug 0.5 \
+      --context 2 --bf16
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2e_avg.pth \
       checkpoints/textsep_unet.pth ;;
+  v21)  # stages C and D from v2.0, each ending in the average of its checkpoints; D's average is v2.1
+    stage textsep_unet_v2c 64 4 checkpoints/training/textsep_unet_v2b.pth
+    stage textsep_unet_v2d 80 4 checkpoints/training/textsep_unet_v2c_avg.pth --speed-aug 0.5 --eq-aug 0.5
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2d_avg.pth \
+      checkpoints/training/textsep_unet_v21.pth ;;
   v2b)  # stage B, for the record (its epoch 10 is training/textsep_unet_v2b.pth)
     exec .venv/bin/textsep train "${common[@]}" --name textsep_unet_v2s --loss sisdr --batch-size 4 --procs 2 \
       --threads 1 --steps-per-epoch 100 --val-examples 200 --lr 3e-4 --plateau-patience 15 --save-every 5 \
@@ -69,5 +79,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac
