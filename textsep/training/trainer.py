@@ -30,7 +30,8 @@ from textsep.training.objective import Frontend, Validator, loss_fn
 
 # the training options recorded in every checkpoint's meta["training"], as in earlier runs
 RECORDED = ("lr_schedule", "seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs",
-            "p_pair", "snr_db", "interferers", "class_weighting", "by_group", "hold_out", "weight_decay", "loss", "bf16")
+            "p_pair", "snr_db", "interferers", "class_weighting", "by_group", "hold_out", "weight_decay", "loss",
+            "bf16")
 
 
 def load_dataset(args) -> Corpus:
@@ -162,8 +163,7 @@ class Trainer:
         a = self.args
         cfg = ModelConfig(n_bands=a.bands, base=a.base, text_dim=self.enc.dim, film=tuple(a.film),
                           routing=not a.no_routing, n_classes=0 if a.no_routing or a.baseline else len(self.labels),
-                          text_agnostic=a.baseline, patch=tuple(a.patch),
-                          context=a.context)
+                          text_agnostic=a.baseline, patch=tuple(a.patch), context=a.context)
         model = TextConditionedUNet(cfg)
         if model.routes:
             model.set_anchors(anchors)
