@@ -26,6 +26,10 @@
 #        epochs (139 CPU-minutes); the mean of its 22 checkpoints from epoch 400 on is the shipped
 #        textsep_unet.pth, model v2.2. The shipped run used one process to epoch 284 and two (batch 4 each,
 #        the same 8 per step) after; run.sh uses one throughout. Chosen in the session-5 study (model card).
+#        The run went on to epoch 486; training/textsep_unet_v2e_resume.pth (with textsep_unet_v2e_history.json)
+#        is its state there, to continue it: the stage's options with `--epochs N --resume
+#        checkpoints/training/textsep_unet_v2e_resume.pth` (not named *_last.pth, so `run.sh` still rebuilds
+#        v2.2 from v2.1 rather than finding a run already past epoch 484).
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
