@@ -20,9 +20,9 @@ Measures (each in a fresh subprocess, so the numbers do not leak into each other
   --parts speed,cold,rss picks the cases (default: all). To measure another checkout ("before"), run
   this script with PYTHONPATH=/that/checkout: the child processes import textsep from there.
 
-Uses checkpoints/textsep_unet.pth when it exists, else a random base-16 / 128-band model of the same
-architecture (the output says which). The CPU is shared on the development machine: the load average
-is printed with the results.
+Uses checkpoints/textsep_unet.pth when it exists, else a random model of the shipped architecture (base
+16, 128 bands, patch 4x1, two attention layers across time; the output says which). The CPU is shared on
+the development machine: the load average is printed with the results.
 """
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ def _separator():
     if path.exists():
         sep = Separator.from_checkpoint(path)
         cfg = sep.estimator.model.cfg
-        return sep, f"shipped checkpoint {path.name} (base {cfg.base}, {cfg.n_bands} bands, patch {cfg.patch})"
+        return sep, (f"shipped checkpoint {path.name} (base {cfg.base}, {cfg.n_bands} bands, patch {cfg.patch}, "
+                     f"{cfg.context} attention layers across time)")
     import torch
 
     from textsep.model.unet import ModelBundle, ModelConfig, TextConditionedUNet
@@ -64,9 +65,9 @@ def _separator():
     from textsep.spectral import SpecConfig
 
     torch.manual_seed(0)
-    model = TextConditionedUNet(ModelConfig(n_bands=128, base=16, n_classes=39)).eval()
+    model = TextConditionedUNet(ModelConfig(n_bands=128, base=16, n_classes=50, patch=(4, 1), context=2)).eval()
     bundle = ModelBundle(model, SpecConfig(n_bands=128), {"encoder": {"name": "all-MiniLM-L6-v2"}})
-    return Separator(UNetEstimator(bundle)), "random base-16 / 128-band model (no shipped checkpoint yet)"
+    return Separator(UNetEstimator(bundle)), "random model of the shipped architecture (no shipped checkpoint yet)"
 
 
 def _noise(channels, n, seed=0):
