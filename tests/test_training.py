@@ -291,3 +291,16 @@ def test_torchrun_runs_two_processes_and_rank_0_alone_writes(corpus_root, tmp_pa
                                                       "textsep_unet_history.json", "textsep_unet_last.pth"]
     assert len(json.loads((out / "textsep_unet_history.json").read_text())) == 1
     assert load_checkpoint(out / "textsep_unet_final.pth").meta["training"]["batch_size"] == 4  # 2 procs x 2
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_bf16_on_a_cpu_without_native_bf16_warns_and_still_trains(corpus_root, tmp_path, capsys, monkeypatch,
+                                                                  native):
+    from textsep.training import trainer
+
+    monkeypatch.setattr(trainer, "cpu_has_native_bf16", lambda: native)
+    _train(corpus_root, tmp_path / "run", "--epochs", "1", "--steps-per-epoch", "2", "--bf16")
+    err = capsys.readouterr().err
+    assert ("has no native bf16" in err) == (not native)
+    meta = torch.load(tmp_path / "run" / "textsep_unet_last.pth", weights_only=True)["meta"]
+    assert meta["training"]["bf16"] is True  # honoured either way: the warning says what it costs

@@ -22,10 +22,11 @@
 #        `run.sh v21` runs C and D, resuming either, and writes training/textsep_unet_v21.pth. Chosen in the
 #        session-4 study (model card): no single checkpoint of any arm beat v2.0; their averages did, by 0.4 dB.
 #     E  textsep_unet_v2e: from v2.1 plus two self-attention layers across time at the bottleneck (--context 2,
-#        starting as an exact copy of v2.1), the same recipe as D, bf16 autocast (1.7-2x faster here), 484
+#        starting as an exact copy of v2.1), the same recipe as D, bf16 autocast (1.7-2x faster on that EPYC), 484
 #        epochs (139 CPU-minutes); the mean of its 22 checkpoints from epoch 400 on is the shipped
 #        textsep_unet.pth, model v2.2. The shipped run used one process to epoch 284 and two (batch 4 each,
-#        the same 8 per step) after; run.sh uses one throughout. Chosen in the session-5 study (model card).
+#        the same 8 per step) after; run.sh uses one throughout, and bf16 only on a CPU with native bf16
+#        (fp32 gave the same validation figures). Chosen in the session-5 study (model card).
 #        The run went on to epoch 486; training/textsep_unet_v2e_resume.pth (with textsep_unet_v2e_history.json)
 #        is its state there, to continue it: the stage's options with `--epochs N --resume
 #        checkpoints/training/textsep_unet_v2e_resume.pth` (not named *_last.pth, so `run.sh` still rebuilds
@@ -42,6 +43,8 @@ export OMP_NUM_THREADS=1
 common=(--corpus "$CORPUS" --base 16 --bands 128 --patch 4 1 --output-dir checkpoints/training
         --resume --quiet)
 what=${1:-model}
+# bf16 autocast only where the CPU runs bf16 natively (1.7-2x faster there; about 8x slower where emulated)
+bf16=$(.venv/bin/python -c "from textsep.training.trainer import cpu_has_native_bf16 as n; print('--bf16' if n() else '')")
 stage() {  # name epochs first-averaged-epoch init extra-options...: train at a constant rate, then average
   local name=$1 epochs=$2 first=$3 init=$4
   shift 4
@@ -56,7 +59,7 @@ stage() {  # name epochs first-averaged-epoch init extra-options...: train at a 
 case $what in
   model)  # stage E from v2.1 (training/textsep_unet_v21.pth); its average is shipped as v2.2
     stage textsep_unet_v2e 484 400 checkpoints/training/textsep_unet_v21.pth --speed-aug 0.5 --eq-aug 0.5 \
-      --context 2 --bf16
+      --context 2 $bf16
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2e_avg.pth \
       checkpoints/textsep_unet.pth ;;
   v21)  # stages C and D from v2.0, each ending in the average of its checkpoints; D's average is v2.1
