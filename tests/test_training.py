@@ -296,9 +296,9 @@ def test_torchrun_runs_two_processes_and_rank_0_alone_writes(corpus_root, tmp_pa
 @pytest.mark.parametrize("native", [True, False])
 def test_bf16_on_a_cpu_without_native_bf16_warns_and_still_trains(corpus_root, tmp_path, capsys, monkeypatch,
                                                                   native):
-    from textsep.training import trainer
+    from textsep.training import distributed
 
-    monkeypatch.setattr(trainer, "cpu_has_native_bf16", lambda: native)
+    monkeypatch.setattr(distributed, "cpu_has_native_bf16", lambda: native)
     _train(corpus_root, tmp_path / "run", "--epochs", "1", "--steps-per-epoch", "2", "--bf16")
     err = capsys.readouterr().err
     assert ("has no native bf16" in err) == (not native)

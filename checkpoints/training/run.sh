@@ -44,7 +44,7 @@ common=(--corpus "$CORPUS" --base 16 --bands 128 --patch 4 1 --output-dir checkp
         --resume --quiet)
 what=${1:-model}
 # bf16 autocast only where the CPU runs bf16 natively (1.7-2x faster there; 11x slower where emulated)
-bf16=$(.venv/bin/python -c "from textsep.training.trainer import cpu_has_native_bf16 as n; print('--bf16' if n() else '')")
+bf16=$(.venv/bin/python -c "from textsep.training.distributed import cpu_has_native_bf16 as n; print('--bf16' if n() else '')")
 stage() {  # name epochs first-averaged-epoch init extra-options...: train at a constant rate, then average
   local name=$1 epochs=$2 first=$3 init=$4
   shift 4

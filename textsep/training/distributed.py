@@ -36,6 +36,15 @@ def launch_local(nprocs: int, argv: list[str]) -> int:
     return 0
 
 
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU runs bf16 natively (AVX-512 BF16 or AMX, as oneDNN reports it). --bf16 made training
+    1.7-2x faster on an EPYC with avx512_bf16 and 11x slower on one without (Zen 3, AVX2 only)."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def pick_device(force_cpu: bool, local_rank: int = 0) -> torch.device:
     """This process's device: its local rank's GPU when CUDA is available (and not --cpu), else the CPU."""
     if force_cpu or not torch.cuda.is_available():

@@ -34,15 +34,6 @@ RECORDED = ("lr_schedule", "seconds", "batch_size", "p_event", "p_fill", "speed_
             "bf16")
 
 
-def cpu_has_native_bf16() -> bool:
-    """Whether this CPU runs bf16 natively (AVX-512 BF16 or AMX, as oneDNN reports it). --bf16 made training
-    1.7-2x faster on an EPYC with avx512_bf16 and 11x slower on one without (Zen 3, AVX2 only)."""
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):
-        return False
-
-
 def load_dataset(args) -> Corpus:
     if args.corpus:
         return load_corpus(args.corpus)
@@ -137,10 +128,6 @@ class Trainer:
         self.out.mkdir(parents=True, exist_ok=True)
         self.name = args.name or ("textsep_unet_agnostic" if args.baseline else "textsep_unet")
         self.amp = args.bf16 or dist.device.type == "cuda"  # bf16 autocast: always on a GPU, --bf16 on the CPU
-        if args.bf16 and dist.device.type == "cpu" and not cpu_has_native_bf16() and dist.is_main:
-            print(f"warning: --bf16: this CPU ({torch.backends.cpu.get_cpu_capability()}) has no native bf16 "
-                  "instructions, so autocast emulates them: a training step ran 11x slower than in fp32 on "
-                  "such a CPU (AMD Zen 3). Leave --bf16 out here.", file=sys.stderr, flush=True)
         torch.manual_seed(args.seed)
         self.corpus = load_dataset(args)
         held = set(getattr(args, "hold_out", None) or [])
