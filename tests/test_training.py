@@ -150,12 +150,16 @@ def test_warm_start_and_hold_out_carry_class_rows_by_name(corpus_root, tmp_path)
         assert torch.equal(table[k], small["state_dict"]["class_table"][k]), lab
 
 
-@pytest.mark.parametrize("option, change", [(("--base", "8"), {"base": 8}), (("--context", "1"), {"context": 1})])
-def test_init_from_into_a_larger_net_starts_computing_what_the_trained_one_did(corpus_root, tmp_path, option, change):
+@pytest.mark.parametrize("source, option, change", [((), ("--base", "8"), {"base": 8}),
+                                                     ((), ("--context", "1"), {"context": 1}),
+                                                     (("--context", "1"), ("--context", "3"), {"context": 3})])
+def test_init_from_into_a_larger_net_starts_computing_what_the_trained_one_did(corpus_root, tmp_path, source,
+                                                                                option, change):
     """A base-4 checkpoint warm-started into a larger net -- grown to base 8 (the new channels' weights into
-    the old ones start at zero), or given self-attention across time at the bottleneck (its output
-    projection starts at zero) -- gives the same masks as the trained net, in both BatchNorm modes and for
-    any length; training then changes them (the new parts learn), and the checkpoint reloads as the larger net."""
+    the old ones start at zero), given self-attention across time at the bottleneck (its output
+    projection starts at zero), or given more attention layers than it had (the new ones start as the
+    identity) -- gives the same masks as the trained net, in both BatchNorm modes and for any length;
+    training then changes them (the new parts learn), and the checkpoint reloads as the larger net."""
     from dataclasses import replace
 
     from textsep.model.checkpoint import load_checkpoint, read_checkpoint
@@ -163,13 +167,14 @@ def test_init_from_into_a_larger_net_starts_computing_what_the_trained_one_did(c
     from textsep.training.trainer import warm_start
 
     src = tmp_path / "a" / "textsep_unet_final.pth"
-    _train(corpus_root, tmp_path / "a", "--epochs", "1")
+    _train(corpus_root, tmp_path / "a", "--epochs", "1", *source)
     _train(corpus_root, tmp_path / "c", "--epochs", "1", "--lr", "1e-3", *option, "--init-from", str(src))
     bundle = load_checkpoint(src)
     old = bundle.model
     warm = TextConditionedUNet(replace(old.cfg, **change))
     log = warm_start(warm, read_checkpoint(src), bundle.meta["classes"])
     assert ("0 grown" not in log) == ("base" in change), log
+    assert ("2 attention layers added as identity" in log) == bool(source), log
     warm.anchors.copy_(old.anchors)
     trained = load_checkpoint(tmp_path / "c" / "textsep_unet_final.pth").model
     assert all(getattr(trained.cfg, k) == v for k, v in change.items())

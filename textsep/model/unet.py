@@ -97,6 +97,14 @@ class TimeContext(nn.Module):
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
 
+    def make_identity(self, first: int) -> None:
+        """Layers first.. pass their input through unchanged (each residual branch's last projection set to
+        zero), so a net given more layers than its checkpoint starts computing what the checkpoint did."""
+        for layer in self.layers.layers[first:]:
+            for last in (layer.self_attn.out_proj, layer.linear2):
+                nn.init.zeros_(last.weight)
+                nn.init.zeros_(last.bias)
+
     def forward(self, x: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         B, C, Fr, T = x.shape
         tokens = x.permute(0, 3, 1, 2).reshape(B, T, C * Fr)

@@ -61,7 +61,8 @@ def warm_start(model, blob: dict, labels: list[str]) -> str:
     Tensors of the same name and shape are copied; the per-class table is copied row by row for the
     classes both know (by name), so a model trained on fewer classes starts a larger one. A tensor that is
     larger in `model` (a wider --base) is grown so that the wider net computes what the old one did
-    (textsep.training.grow). Anchors are not copied: they are the new class list's own prompt embeddings.
+    (textsep.training.grow); attention layers beyond the source's (a larger --context) start as the
+    identity, for the same reason. Anchors are not copied: they are the new class list's own prompt embeddings.
     """
     from textsep.training.grow import grow_tensor
 
@@ -86,8 +87,15 @@ def warm_start(model, blob: dict, labels: list[str]) -> str:
             own[key] = grow_tensor(key, value, own[key], concat.get(key, {}))
             grown += 1
     model.load_state_dict(own)
+    deeper = ""
+    layers = {int(k.split(".")[3]) for k in src if k.startswith("context.layers.layers.")}
+    if layers and getattr(model, "context", None) is not None:
+        total = len(model.context.layers.layers)
+        if max(layers) + 1 < total:  # more attention layers than the source: the new ones start as identity
+            model.context.make_identity(max(layers) + 1)
+            deeper = f", {total - max(layers) - 1} attention layers added as identity"
     return (f"warm start: {copied} of {len(own)} tensors copied, {grown} grown into a wider net, "
-            f"{rows} of {len(labels)} class rows carried by name")
+            f"{rows} of {len(labels)} class rows carried by name{deeper}")
 
 
 def mix_config(options: dict, augment: bool = True) -> MixConfig:
