@@ -25,27 +25,24 @@ sys.path.insert(0, str(ROOT))
 def band_oracle_class():
     import torch
 
-    from textsep.audio import resample
-    from textsep.evaluation.oracle import OracleIRM
-    from textsep.separate import MODEL_SR, Mask
-    from textsep.spectral import SpecConfig, band_centres, band_filterbank, stft
+    from textsep.evaluation.oracle import ORACLE_HOP, ORACLE_N_FFT, OracleIRM
+    from textsep.spectral import SpecConfig, band_centres, band_filterbank
 
     cfg = SpecConfig()
+    if (cfg.n_fft, cfg.hop) != (ORACLE_N_FFT, ORACLE_HOP):
+        raise RuntimeError("the model's STFT grid is no longer the oracle's: pool on the model's own STFT")
     fb = torch.from_numpy(band_filterbank(cfg)).double()
 
     class BandOracle(OracleIRM):
-        """The ideal ratio mask of the model's band energies, on the model's own grid."""
+        """The ideal ratio mask of the model's band energies (its own filterbank), on the model's grid."""
         name = "oracle-band"
 
-        def predict(self, mono16, prompt):
-            mono16 = np.asarray(mono16, dtype=np.float32)
-            c, length = self._span(mono16)
-            t16 = resample(self.target[c:c + length], self.sr, MODEL_SR).astype(np.float64)
-            i16 = mono16.astype(np.float64) - t16
-            pt, pi = (fb @ (stft(torch.from_numpy(v), cfg.n_fft, cfg.hop).abs() ** 2) for v in (t16, i16))
-            den = pt + pi
-            values = torch.where(den > 0, pt / den.clamp_min(1e-30), torch.full_like(den, 0.5))
-            return Mask(values.float(), band_centres(cfg), cfg.hop / MODEL_SR)
+        def __init__(self, *args):
+            super().__init__(*args)
+            self.freqs_hz = band_centres(cfg)
+
+        def power(self, x16):
+            return fb @ super().power(x16)
 
     return BandOracle
 

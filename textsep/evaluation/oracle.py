@@ -74,17 +74,25 @@ class OracleIRM:
                                f"(closest resampled span differs by {best_err:.2g})")
         return best
 
+    def power(self, x16: np.ndarray):
+        """Power of 16 kHz audio on the mask's grid: |STFT|^2 on all 513 bins. A subclass may pool it onto a
+        coarser frequency grid (and set freqs_hz to match) to ask what a mask on that grid could reach."""
+        import torch
+
+        from textsep.spectral import stft
+
+        return stft(torch.from_numpy(x16), ORACLE_N_FFT, ORACLE_HOP).abs() ** 2
+
     def predict(self, mono16: np.ndarray, prompt: str) -> Mask:
         import torch
 
         from textsep.audio import resample
-        from textsep.spectral import stft
 
         mono16 = np.asarray(mono16, dtype=np.float32)
         c, length = self._span(mono16)
         t16 = resample(self.target[c:c + length], self.sr, MODEL_SR).astype(np.float64)
         i16 = mono16.astype(np.float64) - t16
-        pt, pi = (stft(torch.from_numpy(v), ORACLE_N_FFT, ORACLE_HOP).abs() ** 2 for v in (t16, i16))
+        pt, pi = self.power(t16), self.power(i16)
         den = pt + pi
         values = torch.where(den > 0, pt / den.clamp_min(1e-30), torch.full_like(den, 0.5))
         return Mask(values.float(), self.freqs_hz, ORACLE_HOP / MODEL_SR)

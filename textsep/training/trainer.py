@@ -88,12 +88,10 @@ def warm_start(model, blob: dict, labels: list[str]) -> str:
             grown += 1
     model.load_state_dict(own)
     deeper = ""
-    layers = {int(k.split(".")[3]) for k in src if k.startswith("context.layers.layers.")}
-    if layers and getattr(model, "context", None) is not None:
-        total = len(model.context.layers.layers)
-        if max(layers) + 1 < total:  # more attention layers than the source: the new ones start as identity
-            model.context.make_identity(max(layers) + 1)
-            deeper = f", {total - max(layers) - 1} attention layers added as identity"
+    had = 1 + max((int(k.split(".")[3]) for k in src if k.startswith("context.layers.layers.")), default=-1)
+    if had and getattr(model, "context", None) is not None and had < len(model.context.layers.layers):
+        model.context.make_identity(had)  # more attention layers than the source: the new ones start as identity
+        deeper = f", {len(model.context.layers.layers) - had} attention layers added as identity"
     return (f"warm start: {copied} of {len(own)} tensors copied, {grown} grown into a wider net, "
             f"{rows} of {len(labels)} class rows carried by name{deeper}")
 
