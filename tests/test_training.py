@@ -59,6 +59,28 @@ def test_snr_stays_in_range(corpus):
     assert snr.min() >= -5.01 and snr.max() <= 5.01
 
 
+def test_snr_over_the_target_span_is_the_snr_an_event_sounds_at(corpus):
+    """A short event's SNR is measured where it sounds (as evaluation cases do), not over the whole mixture."""
+    from textsep.data.mixtures import target_span
+
+    bank = ClipBank(corpus.split("train"))
+
+    def local_snr(over):
+        cfg = MixConfig(seconds=2.0, p_two_interferers=0.0, p_bandlimit=0.0, p_event=1.0, p_fill=1.0,
+                        snr_db=(0.0, 0.0), snr_over=over)
+        out = []
+        for t, i, _, _ in (MixtureSampler(bank, corpus, cfg, seed=5).example() for _ in range(12)):
+            span = target_span(t)
+            assert 0 < span.stop - span.start < len(t)  # an event: silence around it
+            out.append(10 * np.log10(np.sum(t[span] ** 2.0) / np.sum(i[span] ** 2.0)))
+        return np.array(out)
+
+    assert np.abs(local_snr("target")).max() < 0.01
+    assert local_snr("mix").min() > 0.5  # the old rule: events sounded louder than --snr
+    with pytest.raises(ValueError, match="snr_over"):
+        MixtureSampler(bank, corpus, MixConfig(snr_over="window"))
+
+
 def test_confusable_pairs_are_drawn_against_each_other(corpus):
     bank = ClipBank(corpus.split("train"))
     cfg = MixConfig(seconds=1.0, p_two_interferers=0.0, pairs=(("female_speech", "male_speech"),), p_pair=1.0)

@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--p-pair", type=float, default=0.0, help="probability an example comes from a --pair")
     d.add_argument("--snr", nargs=2, type=float, default=[-5.0, 5.0], metavar=("LO", "HI"),
                    help="target-to-interference ratio range in dB")
+    d.add_argument("--snr-over", choices=("mix", "target"), default="mix",
+                   help="measure the SNR over the whole mixture, or over the span where the target sounds "
+                        "(as evaluation cases do: a short event is then as loud against its background as "
+                        "--snr says)")
     d.add_argument("--interferers", nargs=2, type=int, default=None, metavar=("MIN", "MAX"),
                    help="interferer count drawn uniformly (default: 1, or 2 with probability 0.3)")
     d.add_argument("--class-weighting", choices=("balanced", "sqrt"), default="balanced",

@@ -30,8 +30,8 @@ from textsep.training.objective import Frontend, Validator, loss_fn
 
 # the training options recorded in every checkpoint's meta["training"], as in earlier runs
 RECORDED = ("lr_schedule", "seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs",
-            "p_pair", "snr_db", "interferers", "class_weighting", "by_group", "hold_out", "weight_decay", "loss",
-            "bf16")
+            "p_pair", "snr_db", "snr_over", "interferers", "class_weighting", "by_group", "hold_out",
+            "weight_decay", "loss", "bf16")
 
 
 def load_dataset(args) -> Corpus:
@@ -106,6 +106,7 @@ def mix_config(options: dict, augment: bool = True) -> MixConfig:
                      p_eq=aug * float(o.get("eq_aug") or 0.0), p_event=float(o.get("p_event") or 0.0),
                      p_fill=float(o.get("p_fill") or 0.0), pairs=tuple(map(tuple, o.get("pairs") or ())),
                      p_pair=float(o.get("p_pair") or 0.0), snr_db=tuple(o.get("snr_db") or (-5.0, 5.0)),
+                     snr_over=o.get("snr_over") or "mix",
                      interferers=tuple(o["interferers"]) if o.get("interferers") else None,
                      class_weighting=o.get("class_weighting") or "balanced", by_group=bool(o.get("by_group")))
 
@@ -232,7 +233,8 @@ class Trainer:
         a = self.args
         values = {"lr_schedule": a.lr_schedule, "seconds": a.seconds, "batch_size": a.batch_size * self.dist.world,
                   "p_event": a.p_event, "p_fill": a.p_fill, "speed_aug": a.speed_aug, "eq_aug": a.eq_aug,
-                  "pairs": a.pair, "p_pair": a.p_pair, "snr_db": a.snr, "interferers": a.interferers,
+                  "pairs": a.pair, "p_pair": a.p_pair, "snr_db": a.snr, "snr_over": a.snr_over,
+                  "interferers": a.interferers,
                   "class_weighting": a.class_weighting, "by_group": a.by_group, "hold_out": a.hold_out,
                   "weight_decay": a.weight_decay, "loss": a.loss, "bf16": self.amp}
         return {k: values[k] for k in RECORDED}
