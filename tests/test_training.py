@@ -225,6 +225,17 @@ def test_cosine_schedule_follows_its_curve_across_a_resume(corpus_root, tmp_path
     assert [h["lr"] for h in hist] == [1e-3] * 3
 
 
+def test_val_every_skips_validations_but_not_the_schedule_checkpoints_or_the_last_epoch(corpus_root, tmp_path):
+    out = tmp_path / "run"
+    _train(corpus_root, out, "--epochs", "7", "--lr", "1e-3", "--lr-schedule", "cosine", "--val-every", "3",
+           "--save-every", "5")
+    hist = json.loads((out / "textsep_unet_history.json").read_text())
+    assert [h["epoch"] for h in hist] == [3, 5, 6, 7]  # every 3rd, the checkpoint at 5, and the last
+    want = [1e-3 * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * e / 7))) for e in (2, 4, 5, 6)]
+    assert np.allclose([h["lr"] for h in hist], want)  # the schedule stepped through the skipped epochs too
+    assert {p.name for p in out.glob("*_epoch*.pth")} == {"textsep_unet_epoch5.pth"}
+
+
 def test_resuming_with_another_schedule_says_so_or_restarts_it(corpus_root, tmp_path, capsys):
     from textsep.training import cli as train
 

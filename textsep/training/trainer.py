@@ -264,8 +264,10 @@ class Trainer:
             start = a.epochs
         for epoch in range(start, a.epochs):
             train_loss = self.train_epoch(epoch)
-            cpu_min = self.end_epoch(epoch, train_loss)
-            if a.max_cpu_minutes is not None and cpu_min >= a.max_cpu_minutes:
+            cpu_min = self.cpu_minutes()
+            over = a.max_cpu_minutes is not None and cpu_min >= a.max_cpu_minutes
+            self.end_epoch(epoch, train_loss, cpu_min, validate=over or self.validates(epoch))
+            if over:
                 break
         self.save_final()
 
@@ -313,9 +315,20 @@ class Trainer:
         """CPU minutes of the whole run so far, summed over all processes (a collective: every rank calls it)."""
         return self.cpu_offset + self.dist.sum(time.process_time() - self.cpu0) / 60
 
-    def end_epoch(self, epoch: int, train_loss: float) -> float:
-        """Validate (rank 0), step the LR scheduler on rank 0's validation loss everywhere, checkpoint."""
-        cpu_min = self.cpu_minutes()
+    def validates(self, epoch: int) -> bool:
+        """Whether epoch (0-based) ends with a validation and a resume state: every --val-every epochs, every
+        epoch that saves a checkpoint (its meta carries the scores), and the last. Same answer on every rank."""
+        n, a = epoch + 1, self.args
+        return (n % max(1, a.val_every) == 0 or n == a.epochs
+                or bool(a.save_every and n % a.save_every == 0))
+
+    def end_epoch(self, epoch: int, train_loss: float, cpu_min: float, validate: bool = True) -> None:
+        """Step the LR schedule; when `validate`, first validate (rank 0) and checkpoint: the plateau rule
+        steps on rank 0's validation loss, everywhere, so only on validated epochs."""
+        if not validate:
+            if not self.plateau:
+                self.sched.step()
+            return
         rec = None
         if self.dist.is_main:
             v = self.validator.run(self.model, self.args.loss, autocast=self.amp)
@@ -333,7 +346,6 @@ class Trainer:
             self.sched.step()
         if rec is not None:
             self.save_epoch(epoch, rec)
-        return cpu_min
 
     # ---- checkpoints (rank 0) ---------------------------------------------------------------------
     def _meta(self, rec: dict, **training) -> dict:
