@@ -69,9 +69,7 @@ class ClipBank:
             x = read_clip(c).astype(np.float32)
             self.audio[c.label].append(x)
             self.groups[c.label].append(c.group)
-            n = max(1, len(x) // FRAME)
-            e = np.sqrt(np.mean(x[: n * FRAME].reshape(n, FRAME) ** 2, axis=1) + 1e-12) if len(x) >= FRAME \
-                else np.ones(1)
+            e = np.sqrt(frame_power(x) + 1e-12) if len(x) >= FRAME else np.ones(1)
             self.activity[c.label].append((e / e.max()).astype(np.float32))
         self.labels = [lab for lab in self.labels if self.audio[lab]]
 
@@ -128,13 +126,19 @@ def _rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(x.astype(np.float64) ** 2) + 1e-12))
 
 
+def frame_power(x: np.ndarray) -> np.ndarray:
+    """Mean square of each whole 20 ms frame of x (in x's dtype); one frame of all of x when shorter."""
+    n = len(x) // FRAME
+    if n == 0:
+        return np.mean(x ** 2, keepdims=True)
+    return np.mean(x[: n * FRAME].reshape(n, FRAME) ** 2, axis=1)
+
+
 def target_span(x: np.ndarray, floor_db: float = -40.0) -> slice:
     """From the first to the last 20 ms frame of x within floor_db of its loudest frame: where it sounds."""
-    n = max(1, len(x) // FRAME)
-    e = np.sum(x[: n * FRAME].astype(np.float64).reshape(n, FRAME) ** 2, axis=1) if len(x) >= FRAME \
-        else np.array([np.sum(x.astype(np.float64) ** 2)])
-    on = np.flatnonzero(e >= e.max() * 10 ** (floor_db / 10)) if e.max() > 0 else np.arange(n)
-    end = len(x) if on[-1] == n - 1 else (on[-1] + 1) * FRAME
+    e = frame_power(x.astype(np.float64))
+    on = np.flatnonzero(e >= e.max() * 10 ** (floor_db / 10)) if e.max() > 0 else np.arange(len(e))
+    end = len(x) if on[-1] == len(e) - 1 else (on[-1] + 1) * FRAME
     return slice(int(on[0]) * FRAME, end)
 
 
@@ -252,9 +256,11 @@ class MixtureSampler:
             if rng.random() < cfg.p_bandlimit:
                 sig[:] = _lowpass(sig, rng.uniform(*cfg.bandlimit_hz))
         snr = rng.uniform(*cfg.snr_db)
-        span = target_span(target) if cfg.snr_over == "target" else slice(None)
-        if _rms(inter[span]) < 0.1 * _rms(inter):  # interferer (nearly) absent under the target: whole mix
-            span = slice(None)
+        span = slice(None)
+        if cfg.snr_over == "target":
+            span = target_span(target)
+            if _rms(inter[span]) < 0.1 * _rms(inter):  # interferer (nearly) absent under the target: whole mix
+                span = slice(None)
         target = target / _rms(target[span])
         inter = inter / _rms(inter[span]) * 10 ** (-snr / 20)
         gain = 10 ** (rng.uniform(*cfg.gain_db) / 20)
