@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, help="TextSep corpus folder or ESC-50 root (with --make-cases)")
     p.add_argument("--n", type=int, default=200, help="number of cases to generate (default 200)")
     p.add_argument("--seed", type=int, default=0, help="seed of the generated case set (default 0)")
+    p.add_argument("--val-to-train", type=float, default=0.0, metavar="F",
+                   help="with --make-cases: draw only from the validation recordings that `textsep train "
+                        "--val-to-train F` leaves out of training")
     p.add_argument("--val-folds", default="5", help="ESC-50 only: validation folds, e.g. 5 or 4,5")
     p.add_argument("--overwrite", action="store_true", help="with --make-cases: replace an existing case set")
     p.add_argument("--model-path", type=Path, help="text-conditioned checkpoint (default: shipped model)")
@@ -49,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _make_cases(args) -> Path:
     from textsep.data.cases import make_cases
-    from textsep.data.corpus import load_corpus
+    from textsep.data.corpus import load_corpus, move_val_groups
     from textsep.data.esc50 import is_esc50, load_esc50
 
     if args.corpus is None:
@@ -59,7 +62,7 @@ def _make_cases(args) -> Path:
         train = [f for f in range(1, 6) if f not in folds]
         corpus = load_esc50(args.corpus, train_folds=train, val_folds=folds)
     else:
-        corpus = load_corpus(args.corpus)
+        corpus = move_val_groups(load_corpus(args.corpus), args.val_to_train)
     make_cases(corpus, args.make_cases, n=args.n, seed=args.seed, overwrite=args.overwrite)
     return args.make_cases / "cases.csv"
 

@@ -69,7 +69,7 @@ def main(argv=None) -> int:
     p.add_argument("--corpus", required=True, help="the corpus the run trained on (for BatchNorm statistics)")
     p.add_argument("--batches", type=int, default=60, help="training batches of 16 for the statistics")
     a = p.parse_args(argv)
-    from textsep.data.corpus import load_corpus
+    from textsep.data.corpus import load_corpus, move_val_groups
     from textsep.model.checkpoint import model_from_blob, read_checkpoint, save_checkpoint
 
     if a.out.exists():
@@ -78,7 +78,8 @@ def main(argv=None) -> int:
     blobs = [read_checkpoint(c) for c in a.checkpoints]
     bundle = model_from_blob(blobs[-1])
     bundle.model.load_state_dict(average_state(blobs))
-    corpus = load_corpus(a.corpus)
+    # the run's own training recordings, including any validation groups it moved into training
+    corpus = move_val_groups(load_corpus(a.corpus), float(bundle.meta.get("training", {}).get("val_to_train") or 0))
     labels = list(bundle.meta["classes"])
     vecs, _, _ = prompt_table(corpus, labels)
     torch.manual_seed(0)

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="target classes equally often, or in proportion to sqrt(training seconds)")
     d.add_argument("--hold-out", nargs="+", default=[], metavar="LABEL",
                    help="classes left out of training and validation (to measure never-heard sounds)")
+    d.add_argument("--val-to-train", type=float, default=0.0, metavar="F",
+                   help="move this fraction of each class's validation recordings into training (0.5: measure "
+                        "on the rest what more recordings are worth, with `textsep evaluate --make-cases "
+                        "--val-to-train 0.5`; 1: the final fit, validated on training recordings)")
     d.add_argument("--by-group", action="store_true",
                    help="draw a recording/speaker first, then one of its clips")
     d.add_argument("--eq-aug", type=float, default=0.0, help="probability of a random smooth EQ per source")

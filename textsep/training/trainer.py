@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from textsep.atomic import write_text
-from textsep.data.corpus import Corpus, load_corpus
+from textsep.data.corpus import Corpus, load_corpus, move_val_groups
 from textsep.data.mixtures import ClipBank, MixConfig, MixtureSampler
 from textsep.errors import InputError
 from textsep.model.checkpoint import read_checkpoint, save_checkpoint
@@ -31,12 +31,12 @@ from textsep.training.objective import Frontend, Validator, loss_fn
 # the training options recorded in every checkpoint's meta["training"], as in earlier runs
 RECORDED = ("lr_schedule", "seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs",
             "p_pair", "snr_db", "snr_over", "interferers", "class_weighting", "by_group", "hold_out",
-            "weight_decay", "loss", "bf16")
+            "weight_decay", "loss", "bf16", "val_to_train")
 
 
 def load_dataset(args) -> Corpus:
     if args.corpus:
-        return load_corpus(args.corpus)
+        return move_val_groups(load_corpus(args.corpus), args.val_to_train)
     if args.esc50_path:
         from textsep.data.esc50 import load_esc50
 
@@ -236,7 +236,8 @@ class Trainer:
                   "pairs": a.pair, "p_pair": a.p_pair, "snr_db": a.snr, "snr_over": a.snr_over,
                   "interferers": a.interferers,
                   "class_weighting": a.class_weighting, "by_group": a.by_group, "hold_out": a.hold_out,
-                  "weight_decay": a.weight_decay, "loss": a.loss, "bf16": self.amp}
+                  "weight_decay": a.weight_decay, "loss": a.loss, "bf16": self.amp,
+                  "val_to_train": a.val_to_train}
         return {k: values[k] for k in RECORDED}
 
     def base_meta(self, command: str) -> dict:
