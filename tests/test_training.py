@@ -32,6 +32,30 @@ def test_no_group_is_in_two_splits(corpus):
     assert not groups["train"] & groups["val"]
 
 
+def test_moving_validation_groups_into_training(corpus):
+    """--val-to-train: floor(F x groups) of each class's validation groups move, whole, the same ones each time."""
+    from textsep.data.corpus import check_splits, move_val_groups
+    from textsep.errors import InputError
+
+    def val_groups(c):
+        return {(x.label, x.group) for x in c.split("val")}
+
+    before = val_groups(corpus)
+    half, again, other_seed = (move_val_groups(corpus, 0.5, seed=s) for s in (0, 0, 1))
+    assert val_groups(half) == val_groups(again)
+    check_splits(half.clips)  # groups move whole
+    for label in {lab for lab, _ in before}:
+        n = sum(lab == label for lab, _ in before)
+        assert sum(lab == label for lab, _ in val_groups(half)) == n - n // 2
+    moved = before - val_groups(half)
+    assert moved and moved <= {(x.label, x.group) for x in half.split("train")}
+    assert len(half.clips) == len(corpus.clips) and corpus.split("val")  # the corpus itself is untouched
+    assert val_groups(move_val_groups(corpus, 0.0)) == before and not move_val_groups(corpus, 1.0).split("val")
+    assert val_groups(other_seed) != val_groups(half)  # 4 classes of 2 groups: the seed chooses which
+    with pytest.raises(InputError, match="must be in"):
+        move_val_groups(corpus, 1.5)
+
+
 def test_held_out_wording_is_never_a_training_prompt(corpus):
     for label in corpus.prompts:
         unseen = corpus.unseen_prompt(label)
@@ -289,6 +313,36 @@ def test_averaging_checkpoints_means_the_weights_and_refreshes_batchnorm(corpus_
     assert bundle.meta["averaged_from"] == [p.name for p in src]
     assert bundle.model(torch.rand(1, 64, 20), torch.randn(1, 384)).shape == (1, 64, 20)
     assert averaging.main([str(avg), *map(str, src), "--corpus", str(corpus_root)]) == 2  # never overwrites
+
+
+def test_val_to_train_trains_on_the_moved_recordings_and_cases_avoid_them(corpus_root, corpus, tmp_path,
+                                                                           monkeypatch):
+    import csv
+
+    from textsep.data.corpus import move_val_groups
+    from textsep.evaluation import cli as evaluate
+    from textsep.model.checkpoint import read_checkpoint
+    from textsep.training import trainer
+
+    banks = []
+    monkeypatch.setattr(trainer, "ClipBank", lambda clips, labels: banks.append(clips) or ClipBank(clips, labels))
+    _train(corpus_root, tmp_path / "a", "--epochs", "1", "--val-to-train", "0.5")
+    assert read_checkpoint(tmp_path / "a" / "textsep_unet_final.pth")["meta"]["training"]["val_to_train"] == 0.5
+    half = move_val_groups(corpus, 0.5)
+    moved = {c.path for c in corpus.split("val")} - {c.path for c in half.split("val")}
+    assert moved and moved <= {c.path for c in banks[0]}
+    evaluate._make_cases(evaluate.build_parser().parse_args(
+        ["--make-cases", str(tmp_path / "cases"), "--corpus", str(corpus_root), "--n", "8", "--val-to-train", "0.5"]))
+    used = set()
+    with open(tmp_path / "cases" / "cases.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            used |= {row["target_clip"], *row["interferer_clips"].split("|")}
+    assert used and not used & {str(p.relative_to(corpus_root)) for p in moved}
+
+
+def test_val_to_train_1_says_validation_measures_fit(corpus_root, tmp_path, capsys):
+    _train(corpus_root, tmp_path / "a", "--epochs", "1", "--val-to-train", "1")
+    assert "validation mixtures come from training recordings" in capsys.readouterr().out
 
 
 def test_hold_out_of_an_unknown_class_is_an_input_error(corpus_root, tmp_path, capsys):

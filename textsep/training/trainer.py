@@ -158,6 +158,9 @@ class Trainer:
         # validation mixtures never change with the training distribution, so curves stay comparable
         self.validator = Validator(self.corpus, self.labels, self.vecs, self.fe, MixConfig(seconds=args.seconds),
                                    args.val_examples) if dist.is_main else None
+        if not self.corpus.split("val"):
+            self.log("no validation recordings (e.g. --val-to-train 1): validation mixtures come from training "
+                     "recordings and measure fit, not generalisation")
         self.meta_base = self.base_meta(command)
         self.cpu0, self.wall0 = time.process_time(), time.time()
 
