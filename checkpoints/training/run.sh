@@ -2,7 +2,8 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.2 (default): stage E below, from v2.1; v2.1 itself came from three stages on corpus v2 (50 classes, 6 h):
+#   model v2.3 (default): stage F below, from stage E's state at epoch 486; `run.sh v22` rebuilds v2.2 (stage E from
+#   v2.1); v2.1 itself came from three stages on corpus v2 (50 classes, 6 h):
 #     A  textsep_unet_v2: warm start from the v1 model (training/textsep_unet_v1.pth; tensors copied, the
 #        routing table's rows carried by class name, the 11 new classes start fresh), loss L1 + 0.05 SI-SDR,
 #        lr 1e-3 with ReduceLROnPlateau, epochs of 100 steps x 8 mixtures: half the targets short events,
@@ -31,6 +32,12 @@
 #        is its state there, to continue it: the stage's options with `--epochs N --resume
 #        checkpoints/training/textsep_unet_v2e_resume.pth` (not named *_last.pth, so `run.sh` still rebuilds
 #        v2.2 from v2.1 rather than finding a run already past epoch 484).
+#     F  textsep_unet_v2f: stage E continued from epoch 486 (training/textsep_unet_v2e_resume.pth, weights and Adam
+#        state) with half of each class's validation recordings moved into training (--val-to-train 0.5: 22
+#        classes gain 1-12 recordings, by group, seeded), the same recipe, fp32, one process of batch 8, --val-every 4,
+#        to epoch 648 (108 CPU-minutes); the mean of its 28 checkpoints from epoch 540 on is the shipped
+#        textsep_unet.pth, model v2.3. Scored on cases from the other half
+#        (`textsep evaluate --make-cases DIR --val-to-train 0.5`), never heard. Chosen in session 9 (model card).
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -57,11 +64,23 @@ stage() {  # name epochs first-averaged-epoch init extra-options...: train at a 
     $(for e in $(seq "$first" 4 "$epochs"); do echo "checkpoints/training/${name}_epoch$e.pth"; done) --corpus "$CORPUS"
 }
 case $what in
-  model)  # stage E from v2.1 (training/textsep_unet_v21.pth); its average is shipped as v2.2
+  model)  # stage F from stage E's state at epoch 486; its average is shipped as v2.3
+    res=checkpoints/training/textsep_unet_v2f_last.pth
+    [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2e_resume.pth
+    .venv/bin/textsep train "${common[@]}" --name textsep_unet_v2f --loss sisdr --batch-size 8 --procs 1 --threads 1 \
+      --steps-per-epoch 50 --val-examples 200 --lr 1e-3 --lr-schedule constant --save-every 4 --val-every 4 \
+      --epochs 648 --p-event 0.5 --p-fill 0.5 --pair female_speech male_speech --p-pair 0.15 --speed-aug 0.5 \
+      --eq-aug 0.5 --context 2 --val-to-train 0.5 --resume "$res"
+    rm -f checkpoints/training/textsep_unet_v2f_avg.pth
+    .venv/bin/python -m textsep.training.averaging checkpoints/training/textsep_unet_v2f_avg.pth \
+      $(for e in $(seq 540 4 648); do echo "checkpoints/training/textsep_unet_v2f_epoch$e.pth"; done) --corpus "$CORPUS"
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2f_avg.pth \
+      checkpoints/textsep_unet.pth ;;
+  v22)  # stage E from v2.1 (training/textsep_unet_v21.pth); its average was shipped as v2.2 (training/textsep_unet_v22.pth)
     stage textsep_unet_v2e 484 400 checkpoints/training/textsep_unet_v21.pth --speed-aug 0.5 --eq-aug 0.5 \
       --context 2 $bf16
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2e_avg.pth \
-      checkpoints/textsep_unet.pth ;;
+      checkpoints/training/textsep_unet_v22.pth ;;
   v21)  # stages C and D from v2.0, each ending in the average of its checkpoints; D's average is v2.1
     stage textsep_unet_v2c 64 4 checkpoints/training/textsep_unet_v2b.pth
     stage textsep_unet_v2d 80 4 checkpoints/training/textsep_unet_v2c_avg.pth --speed-aug 0.5 --eq-aug 0.5
