@@ -117,3 +117,14 @@ def test_esc50_feeds_the_case_generator(esc_root, tmp_path):
     mix, target, sr = cases[0].load()
     assert sr == 16000 and mix.shape == target.shape
     assert {c.label for c in cases} <= {k for k, _ in CLASSES}
+
+
+def test_val_to_train_is_refused_for_esc50(esc_root, tmp_path, capsys):
+    """ESC-50 is split by folds; --val-to-train would otherwise be silently ignored there."""
+    from textsep.evaluation import cli as evaluate
+    from textsep.training import cli as train
+
+    assert evaluate.main(["--make-cases", str(tmp_path / "c"), "--corpus", str(esc_root), "--val-to-train", "0.5"]) == 2
+    assert train.main(["--esc50-path", str(esc_root), "--output-dir", str(tmp_path / "t"), "--val-to-train", "0.5",
+                       "--epochs", "1"]) == 2
+    assert capsys.readouterr().err.count("--val-to-train needs a TextSep corpus") == 2

@@ -58,6 +58,8 @@ def _make_cases(args) -> Path:
     if args.corpus is None:
         raise CaseError("--make-cases needs --corpus (a TextSep corpus folder or an ESC-50 root)")
     if is_esc50(args.corpus):
+        if args.val_to_train:
+            raise CaseError("--val-to-train needs a TextSep corpus; ESC-50 splits by --val-folds")
         folds = [int(f) for f in str(args.val_folds).replace(",", " ").split()]
         train = [f for f in range(1, 6) if f not in folds]
         corpus = load_esc50(args.corpus, train_folds=train, val_folds=folds)

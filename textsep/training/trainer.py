@@ -40,6 +40,8 @@ def load_dataset(args) -> Corpus:
     if args.esc50_path:
         from textsep.data.esc50 import load_esc50
 
+        if args.val_to_train:
+            raise InputError("--val-to-train needs a TextSep corpus (--corpus); ESC-50 splits by --val-folds")
         return load_esc50(args.esc50_path, train_folds=args.train_folds, val_folds=args.val_folds)
     raise InputError("give --corpus or --esc50-path")
 
