@@ -64,16 +64,12 @@ stage() {  # name epochs first-averaged-epoch init extra-options...: train at a 
     $(for e in $(seq "$first" 4 "$epochs"); do echo "checkpoints/training/${name}_epoch$e.pth"; done) --corpus "$CORPUS"
 }
 case $what in
-  model)  # stage F from stage E's state at epoch 486; its average is shipped as v2.3
+  model)  # stage F from stage E's state at epoch 486 (weights and Adam state: --resume, which takes precedence
+    # over the --init-from that stage passes); once F has a _last.pth it resumes that. Its average is shipped as v2.3
     res=checkpoints/training/textsep_unet_v2f_last.pth
     [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2e_resume.pth
-    .venv/bin/textsep train "${common[@]}" --name textsep_unet_v2f --loss sisdr --batch-size 8 --procs 1 --threads 1 \
-      --steps-per-epoch 50 --val-examples 200 --lr 1e-3 --lr-schedule constant --save-every 4 --val-every 4 \
-      --epochs 648 --p-event 0.5 --p-fill 0.5 --pair female_speech male_speech --p-pair 0.15 --speed-aug 0.5 \
-      --eq-aug 0.5 --context 2 --val-to-train 0.5 --resume "$res"
-    rm -f checkpoints/training/textsep_unet_v2f_avg.pth
-    .venv/bin/python -m textsep.training.averaging checkpoints/training/textsep_unet_v2f_avg.pth \
-      $(for e in $(seq 540 4 648); do echo "checkpoints/training/textsep_unet_v2f_epoch$e.pth"; done) --corpus "$CORPUS"
+    stage textsep_unet_v2f 648 540 "$res" --speed-aug 0.5 --eq-aug 0.5 --context 2 --val-every 4 --val-to-train 0.5 \
+      --resume "$res"
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2f_avg.pth \
       checkpoints/textsep_unet.pth ;;
   v22)  # stage E from v2.1 (training/textsep_unet_v21.pth); its average was shipped as v2.2 (training/textsep_unet_v22.pth)

@@ -99,10 +99,9 @@ def move_val_groups(corpus: Corpus, fraction: float, seed: int = 0) -> Corpus:
         raise InputError(f"the fraction of validation groups moved to training must be in [0, 1], not {fraction}")
     if fraction == 0.0:
         return corpus
-    groups: dict[str, list[str]] = {}
-    for c in corpus.clips:
-        if c.split == "val" and c.group not in groups.setdefault(c.label, []):
-            groups[c.label].append(c.group)
+    groups: dict[str, set[str]] = {}
+    for c in corpus.split("val"):
+        groups.setdefault(c.label, set()).add(c.group)
     moved = set()
     for label, gs in groups.items():
         rng = np.random.default_rng([seed, zlib.crc32(label.encode())])

@@ -73,7 +73,9 @@ class Validator:
 
     def __init__(self, corpus: Corpus, labels, vecs, fe: Frontend, mix: MixConfig, n: int):
         bank = ClipBank(corpus.split("val"), labels)
-        if not bank.labels:  # tiny datasets may have no val clips: validate on train clips instead
+        # tiny datasets (or --val-to-train 1) may have no val clips: validate on train clips instead
+        self.from_training = not bank.labels
+        if self.from_training:
             bank = ClipBank(corpus.split("train"), labels)
         sampler = MixtureSampler(bank, corpus, mix, seed=VAL_SEED)
         order = [bank.labels[k % len(bank.labels)] for k in range(n)]

@@ -160,7 +160,7 @@ class Trainer:
         # validation mixtures never change with the training distribution, so curves stay comparable
         self.validator = Validator(self.corpus, self.labels, self.vecs, self.fe, MixConfig(seconds=args.seconds),
                                    args.val_examples) if dist.is_main else None
-        if not self.corpus.split("val"):
+        if self.validator is not None and self.validator.from_training:
             self.log("no validation recordings (e.g. --val-to-train 1): validation mixtures come from training "
                      "recordings and measure fit, not generalisation")
         self.meta_base = self.base_meta(command)
