@@ -75,6 +75,50 @@ def test_mixtures_are_deterministic_and_sum_to_the_mix(corpus):
         assert p in corpus.train_prompts(lab)
 
 
+def test_a_synthetic_room_keeps_the_direct_sound_and_adds_a_decaying_tail():
+    from textsep.data.mixtures import SR, _reverb
+
+    x = np.zeros(2 * SR, dtype=np.float32)
+    x[100] = 1.0
+    for seed in range(5):
+        y = _reverb(x, np.random.default_rng(seed))
+        assert y.shape == x.shape and y.dtype == np.float32
+        assert y[100] == pytest.approx(1.0) and np.abs(y[:100]).max() < 1e-6  # direct path first, nothing before
+        tail = y[101:] ** 2
+        drr = 10 * np.log10(1.0 / tail.sum())
+        assert -0.5 < drr < 15.5  # the tail's energy is 0-15 dB below the direct sound
+        early, late = tail[: SR // 10].sum(), tail[SR // 10: SR // 5].sum()
+        assert late < early  # it decays
+    assert np.array_equal(_reverb(x, np.random.default_rng(3)), _reverb(x, np.random.default_rng(3)))
+
+
+def test_augmentations_off_draw_nothing_and_on_change_the_sources(corpus):
+    """Turning an augmentation on changes the mixtures; leaving it off (or at its default strength) draws no
+    random numbers for it, so runs recorded before it existed are reproduced draw for draw."""
+    bank = ClipBank(corpus.split("train"))
+    base = MixConfig(seconds=1.0, p_speed=0.5, p_eq=0.5)
+    a = MixtureSampler(bank, corpus, base, seed=3).batch(6)
+    same = MixtureSampler(bank, corpus, MixConfig(seconds=1.0, p_speed=0.5, p_eq=0.5, eq_db=6.0, p_reverb=0.0),
+                          seed=3).batch(6)
+    assert torch.equal(a[0], same[0]) and torch.equal(a[1], same[1])
+    for cfg in (MixConfig(seconds=1.0, p_speed=0.5, p_eq=0.5, p_reverb=1.0),
+                MixConfig(seconds=1.0, p_speed=0.5, p_eq=0.5, eq_db=12.0)):
+        b = MixtureSampler(bank, corpus, cfg, seed=3).batch(6)
+        assert b[2][0] == a[2][0] and not torch.equal(a[0][0], b[0][0])  # the same first class, another sound
+        assert (b[0] + b[1]).abs().amax(dim=1).max() <= 0.9 + 1e-5
+
+
+def test_augmentation_options_are_recorded_and_read_back():
+    from textsep.training.trainer import mix_config
+
+    cfg = mix_config({"eq_aug": 0.8, "eq_db": 10.0, "reverb_aug": 0.3, "speed_aug": 0.5})
+    assert (cfg.p_eq, cfg.eq_db, cfg.p_reverb, cfg.p_speed) == (0.8, 10.0, 0.3, 0.5)
+    plain = mix_config({"eq_aug": 0.8, "eq_db": 10.0, "reverb_aug": 0.3, "speed_aug": 0.5}, augment=False)
+    assert (plain.p_eq, plain.p_reverb, plain.p_speed) == (0.0, 0.0, 0.0)
+    old = mix_config({"eq_aug": 0.5})  # a checkpoint from before these options: their defaults
+    assert (old.eq_db, old.p_reverb) == (6.0, 0.0)
+
+
 def test_snr_stays_in_range(corpus):
     bank = ClipBank(corpus.split("train"))
     cfg = MixConfig(seconds=1.0, p_two_interferers=0.0, p_bandlimit=0.0)
@@ -149,6 +193,14 @@ def test_resume_continues_where_it_stopped(corpus_root, tmp_path):
     hist = json.loads((out / "textsep_unet_history.json").read_text())
     assert [h["epoch"] for h in hist] == [1, 2, 3]
     assert hist[2]["cpu_minutes"] > hist[1]["cpu_minutes"]
+
+
+def test_train_with_room_and_stronger_eq_augmentation_records_them(corpus_root, tmp_path):
+    from textsep.model.checkpoint import load_checkpoint
+
+    _train(corpus_root, tmp_path / "a", "--epochs", "1", "--eq-aug", "1", "--eq-db", "9", "--reverb-aug", "0.5")
+    training = load_checkpoint(tmp_path / "a" / "textsep_unet_final.pth").meta["training"]
+    assert (training["eq_aug"], training["eq_db"], training["reverb_aug"]) == (1.0, 9.0, 0.5)
 
 
 def test_restart_lr_on_resume(corpus_root, tmp_path):

@@ -28,7 +28,11 @@ class MixConfig:
     gain_db: tuple = (-12.0, 0.0)
     p_active_crop: float = 0.9  # crops favour loud frames of the target (otherwise uniform)
     p_speed: float = 0.0  # small speed (pitch+time) changes of sources
-    p_eq: float = 0.0  # a random smooth EQ curve (+-6 dB) per source: recordings differ in colour, not class
+    p_eq: float = 0.0  # a random smooth EQ curve (+-eq_db) per source: recordings differ in colour, not class
+    eq_db: float = 6.0
+    # a synthetic room per source (decaying noise tail, RT60 0.1-0.8 s, direct-to-reverberant 0-15 dB): a class
+    # heard in a few recordings is also heard in their rooms; this keeps the room from naming the class
+    p_reverb: float = 0.0
     p_fill: float = 0.0  # interferer made of clips laid end to end so it spans the whole mixture
     p_event: float = 0.0  # target cut to a short event (0.4 s .. 70 % of the mixture) with silence around it
     # Classes that are easy to confuse, e.g. (("female_speech", "male_speech"),): with probability p_pair an
@@ -191,6 +195,25 @@ def _eq(x: np.ndarray, rng: np.random.Generator, max_db: float = 6.0, knots: int
     return np.fft.irfft(X * 10 ** (gain_db / 20), n=len(x)).astype(np.float32)
 
 
+def _reverb(x: np.ndarray, rng: np.random.Generator, rt60=(0.1, 0.8), drr_db=(0.0, 15.0)) -> np.ndarray:
+    """x in a synthetic room: the dry path plus an exponentially decaying noise tail whose highs die out
+    faster (as in real rooms), its energy drr_db below the direct path; cropped back to len(x)."""
+    rt = rng.uniform(*rt60)
+    n = max(2, int(rt * SR))
+    t = np.arange(n) / SR
+    tail = rng.standard_normal(n) * np.exp(-6.91 * t / rt)  # -60 dB after rt seconds
+    # highs decay up to 3x faster: mix the tail with a smoothed copy of itself, more smoothed later on
+    k = np.ones(8) / 8
+    smooth = np.convolve(tail, k, mode="same")
+    w = np.exp(-t / (rt / 3))
+    tail = w * tail + (1 - w) * smooth
+    tail[: int(0.002 * SR)] = 0  # the first reflection arrives after the direct sound
+    tail *= 10 ** (-rng.uniform(*drr_db) / 20) / max(np.sqrt(np.sum(tail ** 2)), 1e-12)
+    h = np.concatenate([[1.0], tail[1:]])
+    m = 1 << (len(x) + n - 2).bit_length()  # a power of two: 10x faster than numpy's FFT at len(x) + n - 1
+    return np.fft.irfft(np.fft.rfft(x, m) * np.fft.rfft(h, m), m)[: len(x)].astype(np.float32)
+
+
 class MixtureSampler:
     """Draws (mixture, target, interference, label, prompt) examples; deterministic per seed."""
 
@@ -248,7 +271,8 @@ class MixtureSampler:
                 s = bank.crop(rng, lab, L, rng.random() < cfg.p_active_crop)
             inter += s * (10 ** (rng.uniform(-6, 0) / 20) / _rms(s))
         for p, augment in ((cfg.p_speed, lambda s: _speed(s, rng.uniform(0.92, 1.08))),
-                           (cfg.p_eq, lambda s: _eq(s, rng))):
+                           (cfg.p_eq, lambda s: _eq(s, rng, cfg.eq_db)),
+                           (cfg.p_reverb, lambda s: _reverb(s, rng))):
             if p > 0:  # each source independently; no random draw at all when the augmentation is off
                 target = augment(target) if rng.random() < p else target
                 inter = augment(inter) if rng.random() < p else inter

@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--by-group", action="store_true",
                    help="draw a recording/speaker first, then one of its clips")
     d.add_argument("--eq-aug", type=float, default=0.0, help="probability of a random smooth EQ per source")
+    d.add_argument("--eq-db", type=float, default=6.0, help="largest gain or cut of that EQ curve, in dB")
+    d.add_argument("--reverb-aug", type=float, default=0.0,
+                   help="probability that a source is put in a synthetic room (RT60 0.1-0.8 s)")
     o = p.add_argument_group("optimisation")
     o.add_argument("--epochs", type=int, default=100)
     o.add_argument("--steps-per-epoch", type=int, default=100)
