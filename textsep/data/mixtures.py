@@ -3,7 +3,9 @@
 Everything a step needs is generated in memory from clips preloaded once: random crops biased towards
 the active part of each clip, random placement, SNR uniform in [-5, 5] dB, random band-limiting (some
 classes only exist as 8-11 kHz recordings, so bandwidth must not give the class away), random gain,
-and a prompt drawn from the class's training paraphrases. Sampling is class-balanced.
+and a prompt drawn from the class's training paraphrases. Sampling is class-balanced. Optional
+augmentations (MixConfig.p_speed, p_eq, p_reverb) change each source's speed, colour or room, so that a
+class known from a few recordings is not learnt as those recordings.
 """
 from __future__ import annotations
 
@@ -202,7 +204,8 @@ def _reverb(x: np.ndarray, rng: np.random.Generator, rt60=(0.1, 0.8), drr_db=(0.
     n = max(2, int(rt * SR))
     t = np.arange(n) / SR
     tail = rng.standard_normal(n) * np.exp(-6.91 * t / rt)  # -60 dB after rt seconds
-    # highs decay up to 3x faster: mix the tail with a smoothed copy of itself, more smoothed later on
+    # highs die out sooner, as in real rooms: the tail turns from white to low-passed (8-tap mean) with a
+    # time constant of a third of the RT60
     k = np.ones(8) / 8
     smooth = np.convolve(tail, k, mode="same")
     w = np.exp(-t / (rt / 3))
