@@ -2,8 +2,9 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.3 (default): stage F below, from stage E's state at epoch 486; `run.sh v22` rebuilds v2.2 (stage E from
-#   v2.1); v2.1 itself came from three stages on corpus v2 (50 classes, 6 h):
+#   model v2.4 (default): stage G below, from stage F's state at epoch 648; `run.sh v23` rebuilds v2.3 (stage F from
+#   stage E's state at epoch 486), `run.sh v22` v2.2 (stage E from v2.1); v2.1 itself came from three stages on
+#   corpus v2 (50 classes, 6 h):
 #     A  textsep_unet_v2: warm start from the v1 model (training/textsep_unet_v1.pth; tensors copied, the
 #        routing table's rows carried by class name, the 11 new classes start fresh), loss L1 + 0.05 SI-SDR,
 #        lr 1e-3 with ReduceLROnPlateau, epochs of 100 steps x 8 mixtures: half the targets short events,
@@ -35,9 +36,16 @@
 #     F  textsep_unet_v2f: stage E continued from epoch 486 (training/textsep_unet_v2e_resume.pth, weights and Adam
 #        state) with half of each class's validation recordings moved into training (--val-to-train 0.5: 22
 #        classes gain 1-12 recordings, by group, seeded), the same recipe, fp32, one process of batch 8, --val-every 4,
-#        to epoch 648 (108 CPU-minutes); the mean of its 28 checkpoints from epoch 540 on is the shipped
-#        textsep_unet.pth, model v2.3. Scored on cases from the other half
+#        to epoch 648 (108 CPU-minutes); the mean of its 28 checkpoints from epoch 540 on is model v2.3
+#        (training/textsep_unet_v23.pth). Scored on cases from the other half
 #        (`textsep evaluate --make-cases DIR --val-to-train 0.5`), never heard. Chosen in session 9 (model card).
+#     G  textsep_unet_v2g: stage F continued from its state at epoch 648 (weights and Adam state) with stronger
+#        augmentation: a random EQ on 80 % of the sources at up to +-10 dB (F: 50 % at +-6) and a synthetic room
+#        on 30 % (--reverb-aug), the rest as F, to epoch 776 (67 CPU-minutes); the mean of its 32 checkpoints
+#        from epoch 652 on is the shipped textsep_unet.pth, model v2.4. Chosen in session 10 (model card): the
+#        model fitted its training recordings far better than new ones (validation 12 vs 7 dB), and stronger
+#        augmentation measured better on the held-out half; training/textsep_unet_v2g_resume.pth is its state at
+#        the end, to continue it (as textsep_unet_v2e_resume.pth for stage E).
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -63,15 +71,26 @@ stage() {  # name epochs first-averaged-epoch init extra-options...: train at a 
   .venv/bin/python -m textsep.training.averaging "checkpoints/training/${name}_avg.pth" \
     $(for e in $(seq "$first" 4 "$epochs"); do echo "checkpoints/training/${name}_epoch$e.pth"; done) --corpus "$CORPUS"
 }
+stage_f() {  # stage F from stage E's state at epoch 486 (weights and Adam state: --resume, which takes precedence
+  # over the --init-from that stage passes); once F has a _last.pth it resumes that
+  local res=checkpoints/training/textsep_unet_v2f_last.pth
+  [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2e_resume.pth
+  stage textsep_unet_v2f 648 540 "$res" --speed-aug 0.5 --eq-aug 0.5 --context 2 --val-every 4 --val-to-train 0.5 \
+    --resume "$res"
+}
 case $what in
-  model)  # stage F from stage E's state at epoch 486 (weights and Adam state: --resume, which takes precedence
-    # over the --init-from that stage passes); once F has a _last.pth it resumes that. Its average is shipped as v2.3
-    res=checkpoints/training/textsep_unet_v2f_last.pth
-    [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2e_resume.pth
-    stage textsep_unet_v2f 648 540 "$res" --speed-aug 0.5 --eq-aug 0.5 --context 2 --val-every 4 --val-to-train 0.5 \
-      --resume "$res"
-    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2f_avg.pth \
+  model)  # stage F (done at once when its state is at epoch 648), then stage G from F's state; G's average is v2.4
+    stage_f
+    res=checkpoints/training/textsep_unet_v2g_last.pth
+    [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2f_last.pth
+    stage textsep_unet_v2g 776 652 "$res" --speed-aug 0.5 --eq-aug 0.8 --eq-db 10 --reverb-aug 0.3 --context 2 \
+      --val-every 4 --val-to-train 0.5 --resume "$res"
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2g_avg.pth \
       checkpoints/textsep_unet.pth ;;
+  v23)  # stage F; its average was shipped as v2.3 (training/textsep_unet_v23.pth)
+    stage_f
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2f_avg.pth \
+      checkpoints/training/textsep_unet_v23.pth ;;
   v22)  # stage E from v2.1 (training/textsep_unet_v21.pth); its average was shipped as v2.2 (training/textsep_unet_v22.pth)
     stage textsep_unet_v2e 484 400 checkpoints/training/textsep_unet_v21.pth --speed-aug 0.5 --eq-aug 0.5 \
       --context 2 $bf16
@@ -101,5 +120,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac
