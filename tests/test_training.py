@@ -217,6 +217,21 @@ def test_restart_lr_on_resume(corpus_root, tmp_path):
     assert [h["lr"] for h in hist] == [1e-3, 3e-4]
 
 
+def test_weight_decay_given_on_resume_applies(corpus_root, tmp_path):
+    """Resuming an Adam run with --weight-decay continues with AdamW at that decay (loading the optimizer's
+    saved state would otherwise bring back its weight_decay of 0), and resuming without it turns decay off."""
+    from textsep.model.checkpoint import read_checkpoint
+
+    out = tmp_path / "run"
+    _train(corpus_root, out, "--epochs", "1")
+    _train(corpus_root, out, "--epochs", "2", "--resume", "--weight-decay", "0.05")
+    groups = read_checkpoint(out / "textsep_unet_last.pth")["train_state"]["optimizer"]["param_groups"]
+    assert [(g["weight_decay"], g["decoupled_weight_decay"]) for g in groups] == [(0.05, True)]
+    _train(corpus_root, out, "--epochs", "3", "--resume")
+    groups = read_checkpoint(out / "textsep_unet_last.pth")["train_state"]["optimizer"]["param_groups"]
+    assert [g["weight_decay"] for g in groups] == [0.0]
+
+
 def test_init_from_starts_from_weights_with_a_fresh_run(corpus_root, tmp_path):
     from textsep.model.checkpoint import read_checkpoint
 

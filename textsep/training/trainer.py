@@ -212,6 +212,8 @@ class Trainer:
             ts = blob.get("train_state", {})
             if ts:
                 self.opt.load_state_dict(ts["optimizer"])
+                for group in self.opt.param_groups:  # the option wins: loading would keep the saved decay (often 0)
+                    group["weight_decay"] = self.args.weight_decay
                 saved_plateau = "patience" in ts["scheduler"]  # ReduceLROnPlateau's state, else a LambdaLR's
                 if self.args.restart_lr:  # a new schedule from here: --lr and the scheduler's fresh state
                     for group in self.opt.param_groups:
