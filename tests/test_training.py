@@ -113,12 +113,72 @@ def test_augmentations_off_draw_nothing_and_on_change_the_sources(corpus):
 def test_augmentation_options_are_recorded_and_read_back():
     from textsep.training.trainer import mix_config
 
-    cfg = mix_config({"eq_aug": 0.8, "eq_db": 10.0, "reverb_aug": 0.3, "speed_aug": 0.5})
-    assert (cfg.p_eq, cfg.eq_db, cfg.p_reverb, cfg.p_speed) == (0.8, 10.0, 0.3, 0.5)
-    plain = mix_config({"eq_aug": 0.8, "eq_db": 10.0, "reverb_aug": 0.3, "speed_aug": 0.5}, augment=False)
-    assert (plain.p_eq, plain.p_reverb, plain.p_speed) == (0.0, 0.0, 0.0)
+    recorded = {"eq_aug": 0.8, "eq_db": 10.0, "reverb_aug": 0.3, "speed_aug": 0.5, "speed_range": [0.8, 1.25],
+                "layer_aug": 0.3}
+    cfg = mix_config(recorded)
+    assert (cfg.p_eq, cfg.eq_db, cfg.p_reverb, cfg.p_speed, cfg.speed_range, cfg.p_layer) == \
+        (0.8, 10.0, 0.3, 0.5, (0.8, 1.25), 0.3)
+    plain = mix_config(recorded, augment=False)
+    assert (plain.p_eq, plain.p_reverb, plain.p_speed, plain.p_layer) == (0.0, 0.0, 0.0, 0.0)
     old = mix_config({"eq_aug": 0.5})  # a checkpoint from before these options: their defaults
-    assert (old.eq_db, old.p_reverb) == (6.0, 0.0)
+    assert (old.eq_db, old.p_reverb, old.speed_range, old.p_layer) == (6.0, 0.0, (0.92, 1.08), 0.0)
+
+
+def test_a_wide_speed_range_spares_the_voices_told_apart_by_pitch(corpus, monkeypatch):
+    """--speed-range widens the speed changes of sources without a --pair class; a source holding a voice
+    keeps 0.92-1.08, so a male voice is never sped up into a female one."""
+    from textsep.data import mixtures
+
+    speeds, sources = [], []
+    monkeypatch.setattr(mixtures, "_speed", lambda x, f: speeds.append(f) or x)
+    bank = ClipBank(corpus.split("train"))
+    for name in ("crop", "fill"):
+        real = getattr(bank, name)
+        monkeypatch.setattr(bank, name, lambda *a, real=real: sources.append(a[1]) or real(*a))
+    voices = {"female_speech", "male_speech"}
+    cfg = MixConfig(seconds=1.0, p_speed=1.0, speed_range=(1.5, 1.6), pairs=(tuple(voices),), p_pair=0.3)
+    sampler = MixtureSampler(bank, corpus, cfg, seed=2)
+    wide = []
+    for _ in range(40):
+        speeds.clear()
+        sources.clear()
+        sampler.example()
+        target_f, inter_f = speeds
+        for f, labels in ((target_f, sources[:1]), (inter_f, sources[1:])):
+            narrow = not voices.isdisjoint(labels)
+            assert (0.92 <= f <= 1.08) if narrow else (1.5 <= f <= 1.6)
+            wide.append(not narrow)
+    assert any(wide) and not all(wide)
+
+
+def test_layering_puts_a_second_clip_of_the_class_under_the_target(corpus, monkeypatch):
+    """--layer-aug: the target is two clips of its class, the second 0-6 dB below the first."""
+    crops = []
+    bank = ClipBank(corpus.split("train"))
+    real = bank.crop
+    monkeypatch.setattr(bank, "crop", lambda *a: crops.append((a[1], real(*a))) or crops[-1][1])
+    cfg = MixConfig(seconds=1.0, p_two_interferers=0.0, p_bandlimit=0.0, p_layer=1.0, p_fill=0.0)
+    sampler = MixtureSampler(bank, corpus, cfg, seed=1)
+    for _ in range(10):
+        crops.clear()
+        t, i, label, _ = sampler.example()
+        (l1, c1), (l2, c2), (l3, _) = crops  # target, its layer, one interferer
+        assert l1 == l2 == label != l3
+        coef, *_ = np.linalg.lstsq(np.stack([c1, c2], axis=1).astype(np.float64), t, rcond=None)
+        np.testing.assert_allclose(np.stack([c1, c2], axis=1) @ coef, t, atol=1e-5)  # t = a c1 + b c2
+        ratio_db = 20 * np.log10(abs(coef[1]) * np.sqrt(np.mean(c2 ** 2.0)) / (abs(coef[0]) * np.sqrt(np.mean(c1 ** 2.0))))
+        assert -6.01 <= ratio_db <= 0.01
+    crops.clear()
+    MixtureSampler(bank, corpus, MixConfig(seconds=1.0, p_two_interferers=0.0, p_fill=0.0), seed=1).example()
+    assert len(crops) == 2  # off: no layer
+
+
+def test_a_bad_speed_range_is_refused(corpus_root, tmp_path, capsys):
+    from textsep.training import cli as train
+
+    with pytest.raises(SystemExit) as exc:
+        train.main(["--corpus", str(corpus_root), "--output-dir", str(tmp_path), "--speed-range", "1.2", "0.9"])
+    assert exc.value.code == 2 and "--speed-range needs 0 < LOW <= HIGH" in capsys.readouterr().err
 
 
 def test_snr_stays_in_range(corpus):

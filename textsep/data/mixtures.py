@@ -4,8 +4,9 @@ Everything a step needs is generated in memory from clips preloaded once: random
 the active part of each clip, random placement, SNR uniform in [-5, 5] dB, random band-limiting (some
 classes only exist as 8-11 kHz recordings, so bandwidth must not give the class away), random gain,
 and a prompt drawn from the class's training paraphrases. Sampling is class-balanced. Optional
-augmentations (MixConfig.p_speed, p_eq, p_reverb) change each source's speed, colour or room, so that a
-class known from a few recordings is not learnt as those recordings.
+augmentations (MixConfig.p_speed, p_eq, p_reverb) change each source's speed, colour or room, and p_layer
+layers two clips of the target's class, so that a class known from a few recordings is not learnt as those
+recordings.
 """
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ class MixConfig:
     # a synthetic room per source (decaying noise tail, RT60 0.1-0.8 s, direct-to-reverberant 0-15 dB): a class
     # heard in a few recordings is also heard in their rooms; this keeps the room from naming the class
     p_reverb: float = 0.0
+    # speed factors drawn for p_speed, (low, high); sources holding a class of `pairs` (voices told apart by
+    # pitch) keep the narrow default, so a wide range never makes a male voice sound female
+    speed_range: tuple = (0.92, 1.08)
+    # a second clip of the target's class layered under the target (-6..0 dB below it): a class is
+    # whatever its recordings have in common, not one recording's texture
+    p_layer: float = 0.0
     p_fill: float = 0.0  # interferer made of clips laid end to end so it spans the whole mixture
     p_event: float = 0.0  # target cut to a short event (0.4 s .. 70 % of the mixture) with silence around it
     # Classes that are easy to confuse, e.g. (("female_speech", "male_speech"),): with probability p_pair an
@@ -256,6 +263,9 @@ class MixtureSampler:
             label = bank.labels[rng.integers(len(bank.labels)) if self.class_p is None
                                 else rng.choice(len(bank.labels), p=self.class_p)]
         target = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
+        if cfg.p_layer > 0 and rng.random() < cfg.p_layer:  # no random draw at all when off
+            extra = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
+            target = target + extra * np.float32(10 ** (rng.uniform(-6, 0) / 20) * _rms(target) / _rms(extra))
         if rng.random() < cfg.p_event:
             target = _event(target, rng)
         others = [lab for lab in bank.labels if lab not in (label, partner)]
@@ -273,12 +283,15 @@ class MixtureSampler:
             else:
                 s = bank.crop(rng, lab, L, rng.random() < cfg.p_active_crop)
             inter += s * (10 ** (rng.uniform(-6, 0) / 20) / _rms(s))
-        for p, augment in ((cfg.p_speed, lambda s: _speed(s, rng.uniform(0.92, 1.08))),
-                           (cfg.p_eq, lambda s: _eq(s, rng, cfg.eq_db)),
-                           (cfg.p_reverb, lambda s: _reverb(s, rng))):
+        paired = {c for pair in cfg.pairs for c in pair}
+        speeds = [cfg.speed_range if paired.isdisjoint(labels) else (0.92, 1.08)
+                  for labels in ([label], chosen)]
+        for p, augment in ((cfg.p_speed, lambda s, k: _speed(s, rng.uniform(*speeds[k]))),
+                           (cfg.p_eq, lambda s, k: _eq(s, rng, cfg.eq_db)),
+                           (cfg.p_reverb, lambda s, k: _reverb(s, rng))):
             if p > 0:  # each source independently; no random draw at all when the augmentation is off
-                target = augment(target) if rng.random() < p else target
-                inter = augment(inter) if rng.random() < p else inter
+                target = augment(target, 0) if rng.random() < p else target
+                inter = augment(inter, 1) if rng.random() < p else inter
         for sig in (target, inter):
             if rng.random() < cfg.p_bandlimit:
                 sig[:] = _lowpass(sig, rng.uniform(*cfg.bandlimit_hz))

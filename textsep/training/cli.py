@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--eq-db", type=float, default=6.0, help="largest gain or cut of that EQ curve, in dB")
     d.add_argument("--reverb-aug", type=float, default=0.0,
                    help="probability that a source is put in a synthetic room (RT60 0.1-0.8 s)")
+    d.add_argument("--speed-range", type=float, nargs=2, default=[0.92, 1.08], metavar=("LOW", "HIGH"),
+                   help="speed factors of --speed-aug; sources holding a --pair class keep 0.92-1.08")
+    d.add_argument("--layer-aug", type=float, default=0.0,
+                   help="probability that a second clip of the target's class is layered under the target")
     o = p.add_argument_group("optimisation")
     o.add_argument("--epochs", type=int, default=100)
     o.add_argument("--steps-per-epoch", type=int, default=100)
@@ -137,7 +141,10 @@ def _run_worker(args, argv: list[str]) -> int:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not 0 < args.speed_range[0] <= args.speed_range[1]:
+        parser.error(f"--speed-range needs 0 < LOW <= HIGH, not {args.speed_range[0]:g} {args.speed_range[1]:g}")
     from textsep.data.corpus import DatasetError
     from textsep.errors import TextSepError
     from textsep.training.distributed import launch_local, under_torchrun
