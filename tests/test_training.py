@@ -257,12 +257,14 @@ def test_resume_continues_where_it_stopped(corpus_root, tmp_path):
     assert hist[2]["cpu_minutes"] > hist[1]["cpu_minutes"]
 
 
-def test_train_with_room_and_stronger_eq_augmentation_records_them(corpus_root, tmp_path):
+def test_train_with_room_eq_speed_and_layer_augmentation_records_them(corpus_root, tmp_path):
     from textsep.model.checkpoint import load_checkpoint
 
-    _train(corpus_root, tmp_path / "a", "--epochs", "1", "--eq-aug", "1", "--eq-db", "9", "--reverb-aug", "0.5")
+    _train(corpus_root, tmp_path / "a", "--epochs", "1", "--eq-aug", "1", "--eq-db", "9", "--reverb-aug", "0.5",
+           "--speed-aug", "0.5", "--speed-range", "0.8", "1.25", "--layer-aug", "0.4")
     training = load_checkpoint(tmp_path / "a" / "textsep_unet_final.pth").meta["training"]
     assert (training["eq_aug"], training["eq_db"], training["reverb_aug"]) == (1.0, 9.0, 0.5)
+    assert (training["speed_range"], training["layer_aug"]) == ([0.8, 1.25], 0.4)
 
 
 def test_restart_lr_on_resume(corpus_root, tmp_path):
