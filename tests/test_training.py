@@ -161,7 +161,7 @@ def test_layering_puts_a_second_clip_of_the_class_under_the_target(corpus, monke
     sampler = MixtureSampler(bank, corpus, cfg, seed=1)
     for _ in range(10):
         crops.clear()
-        t, i, label, _ = sampler.example()
+        t, _, label, _ = sampler.example()
         (l1, c1), (l2, c2), (l3, _) = crops  # target, its layer, one interferer
         assert l1 == l2 == label != l3
         coef, *_ = np.linalg.lstsq(np.stack([c1, c2], axis=1).astype(np.float64), t, rcond=None)
