@@ -2,7 +2,8 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.4 (default): stage G below, from stage F's state at epoch 648; `run.sh v23` rebuilds v2.3 (stage F from
+#   model v2.5 (default): stage H below, from stage G's state at epoch 828; `run.sh v24` rebuilds v2.4 (stage G to
+#   epoch 776), `run.sh v23` v2.3 (stage F from
 #   stage E's state at epoch 486), `run.sh v22` v2.2 (stage E from v2.1); v2.1 itself came from three stages on
 #   corpus v2 (50 classes, 6 h):
 #     A  textsep_unet_v2: warm start from the v1 model (training/textsep_unet_v1.pth; tensors copied, the
@@ -45,7 +46,14 @@
 #        from epoch 652 on is the shipped textsep_unet.pth, model v2.4. Chosen in session 10 (model card): the
 #        model fitted its training recordings far better than new ones (validation 12 vs 7 dB), and stronger
 #        augmentation measured better on the held-out half; training/textsep_unet_v2g_resume.pth is its state at
-#        the end, to continue it (as textsep_unet_v2e_resume.pth for stage E).
+#        the end, to continue it (as textsep_unet_v2e_resume.pth for stage E). G went on with the same recipe to
+#        epoch 828 (session 10's arm augc; its state there is training/textsep_unet_v2g_augc_resume.pth).
+#     H  textsep_unet_v2h: stage G continued from its state at epoch 828 with two more kinds of variation: a second
+#        clip of the target's class layered under it in 30 % of examples (--layer-aug) and speed changes of
+#        0.8-1.25x (--speed-range) for sources without a voice (voices keep 0.92-1.08), the rest as G, to epoch 968
+#        (62 CPU-minutes); the mean of its 35 checkpoints from epoch 832 on is the shipped textsep_unet.pth,
+#        model v2.5. Chosen in session 11 (model card): +0.15 dB over G's recipe over the same epochs, where weight
+#        decay gained nothing; training/textsep_unet_v2h_resume.pth is its state when the session ended.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -60,13 +68,15 @@ common=(--corpus "$CORPUS" --base 16 --bands 128 --patch 4 1 --output-dir checkp
 what=${1:-model}
 # bf16 autocast only where the CPU runs bf16 natively (1.7-2x faster there; 11x slower where emulated)
 bf16=$(.venv/bin/python -c "from textsep.training.distributed import cpu_has_native_bf16 as n; print('--bf16' if n() else '')")
-stage() {  # name epochs first-averaged-epoch init extra-options...: train at a constant rate, then average
+stage() {  # name epochs first-averaged-epoch init extra-options...: train at a constant rate, then average (not
+  # when first-averaged-epoch is -)
   local name=$1 epochs=$2 first=$3 init=$4
   shift 4
   .venv/bin/textsep train "${common[@]}" --name "$name" --loss sisdr --batch-size 8 --procs 1 --threads 1 \
     --steps-per-epoch 50 --val-examples 200 --lr 1e-3 --lr-schedule constant --save-every 4 \
     --epochs "$epochs" --p-event 0.5 --p-fill 0.5 --pair female_speech male_speech --p-pair 0.15 \
     --init-from "$init" "$@"
+  [ "$first" = - ] && return
   rm -f "checkpoints/training/${name}_avg.pth"
   .venv/bin/python -m textsep.training.averaging "checkpoints/training/${name}_avg.pth" \
     $(for e in $(seq "$first" 4 "$epochs"); do echo "checkpoints/training/${name}_epoch$e.pth"; done) --corpus "$CORPUS"
@@ -78,15 +88,29 @@ stage_f() {  # stage F from stage E's state at epoch 486 (weights and Adam state
   stage textsep_unet_v2f 648 540 "$res" --speed-aug 0.5 --eq-aug 0.5 --context 2 --val-every 4 --val-to-train 0.5 \
     --resume "$res"
 }
+stage_g() {  # stage G from stage F's state at epoch 648 to epoch $1, averaging its checkpoints from epoch $2 on (or -)
+  local res=checkpoints/training/textsep_unet_v2g_last.pth
+  [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2f_last.pth
+  stage textsep_unet_v2g "$1" "$2" "$res" --speed-aug 0.5 --eq-aug 0.8 --eq-db 10 --reverb-aug 0.3 --context 2 \
+    --val-every 4 --val-to-train 0.5 --resume "$res"
+}
 case $what in
-  model)  # stage F (done at once when its state is at epoch 648), then stage G from F's state; G's average is v2.4
+  model)  # stages F and G (G's average to epoch 776 was v2.4), G on to 828, then stage H from G's state there; H's
+    # average is the shipped model v2.5
     stage_f
-    res=checkpoints/training/textsep_unet_v2g_last.pth
-    [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2f_last.pth
-    stage textsep_unet_v2g 776 652 "$res" --speed-aug 0.5 --eq-aug 0.8 --eq-db 10 --reverb-aug 0.3 --context 2 \
-      --val-every 4 --val-to-train 0.5 --resume "$res"
-    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2g_avg.pth \
+    stage_g 776 652
+    stage_g 828 -
+    res=checkpoints/training/textsep_unet_v2h_last.pth
+    [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2g_last.pth
+    stage textsep_unet_v2h 968 832 "$res" --speed-aug 0.5 --speed-range 0.8 1.25 --layer-aug 0.3 --eq-aug 0.8 \
+      --eq-db 10 --reverb-aug 0.3 --context 2 --val-every 4 --val-to-train 0.5 --resume "$res"
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2h_avg.pth \
       checkpoints/textsep_unet.pth ;;
+  v24)  # stages F and G; G's average to epoch 776 was shipped as v2.4 (training/textsep_unet_v24.pth)
+    stage_f
+    stage_g 776 652
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2g_avg.pth \
+      checkpoints/training/textsep_unet_v24.pth ;;
   v23)  # stage F; its average was shipped as v2.3 (training/textsep_unet_v23.pth)
     stage_f
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2f_avg.pth \
@@ -120,5 +144,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac
