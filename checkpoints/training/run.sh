@@ -53,7 +53,8 @@
 #        0.8-1.25x (--speed-range) for sources without a voice (voices keep 0.92-1.08), the rest as G, to epoch 968
 #        (62 CPU-minutes); the mean of its 35 checkpoints from epoch 832 on is the shipped textsep_unet.pth,
 #        model v2.5. Chosen in session 11 (model card): +0.15 dB over G's recipe over the same epochs, where weight
-#        decay gained nothing; training/textsep_unet_v2h_resume.pth is its state when the session ended.
+#        decay gained nothing; training/textsep_unet_v2h_resume.pth is its state at epoch 1056, where the session
+#        ended (textsep_unet_v2h_all_resume.pth: the same recipe with --val-to-train 1 from its epoch 988, to 1052).
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
