@@ -69,9 +69,10 @@ def test_shipped_model_metadata(shipped):
     assert {"female_speech", "male_speech", "keyboard_typing", "vacuum_cleaner", "electrical_hum", "hiss",
             "background_music"} <= set(meta["classes"])
     assert meta["categories"]["electrical_hum"] == "noise"
-    assert meta["training"]["val_to_train"] == 0.5  # since model v2.3: half of the validation recordings trained on
-    assert meta["training"]["reverb_aug"] == 0.3 and meta["training"]["eq_db"] == 10  # since v2.4: rooms, wider EQ
-    assert meta["training"]["layer_aug"] == 0.3 and meta["training"]["speed_range"] == [0.8, 1.25]  # since v2.5
+    training = meta["training"]
+    assert training["val_to_train"] == 0.5  # since model v2.3: half of the validation recordings trained on
+    assert training["reverb_aug"] == 0.3 and training["eq_db"] == 10  # since v2.4: rooms, wider EQ
+    assert training["layer_aug"] == 0.3 and training["speed_range"] == [0.8, 1.25]  # since v2.5
     assert len(meta["paraphrase_embeddings"]["texts"]) == sum(len(p) for p in meta["prompts"].values())
 
 

@@ -166,7 +166,8 @@ def test_layering_puts_a_second_clip_of_the_class_under_the_target(corpus, monke
         assert l1 == l2 == label != l3
         coef, *_ = np.linalg.lstsq(np.stack([c1, c2], axis=1).astype(np.float64), t, rcond=None)
         np.testing.assert_allclose(np.stack([c1, c2], axis=1) @ coef, t, atol=1e-5)  # t = a c1 + b c2
-        ratio_db = 20 * np.log10(abs(coef[1]) * np.sqrt(np.mean(c2 ** 2.0)) / (abs(coef[0]) * np.sqrt(np.mean(c1 ** 2.0))))
+        rms1, rms2 = np.sqrt(np.mean(c1 ** 2.0)), np.sqrt(np.mean(c2 ** 2.0))
+        ratio_db = 20 * np.log10(abs(coef[1]) * rms2 / (abs(coef[0]) * rms1))
         assert -6.01 <= ratio_db <= 0.01
     crops.clear()
     MixtureSampler(bank, corpus, MixConfig(seconds=1.0, p_two_interferers=0.0, p_fill=0.0), seed=1).example()
@@ -177,7 +178,8 @@ def test_a_bad_speed_range_is_refused(corpus_root, tmp_path, capsys):
     from textsep.training import cli as train
 
     with pytest.raises(SystemExit) as exc:
-        train.main(["--corpus", str(corpus_root), "--output-dir", str(tmp_path), "--speed-range", "1.2", "0.9"])
+        train.main(["--corpus", str(corpus_root), "--output-dir", str(tmp_path),
+                    "--speed-range", "1.2", "0.9"])
     assert exc.value.code == 2 and "--speed-range needs 0 < LOW <= HIGH" in capsys.readouterr().err
 
 
@@ -260,8 +262,8 @@ def test_resume_continues_where_it_stopped(corpus_root, tmp_path):
 def test_train_with_room_eq_speed_and_layer_augmentation_records_them(corpus_root, tmp_path):
     from textsep.model.checkpoint import load_checkpoint
 
-    _train(corpus_root, tmp_path / "a", "--epochs", "1", "--eq-aug", "1", "--eq-db", "9", "--reverb-aug", "0.5",
-           "--speed-aug", "0.5", "--speed-range", "0.8", "1.25", "--layer-aug", "0.4")
+    _train(corpus_root, tmp_path / "a", "--epochs", "1", "--eq-aug", "1", "--eq-db", "9",
+           "--reverb-aug", "0.5", "--speed-aug", "0.5", "--speed-range", "0.8", "1.25", "--layer-aug", "0.4")
     training = load_checkpoint(tmp_path / "a" / "textsep_unet_final.pth").meta["training"]
     assert (training["eq_aug"], training["eq_db"], training["reverb_aug"]) == (1.0, 9.0, 0.5)
     assert (training["speed_range"], training["layer_aug"]) == ([0.8, 1.25], 0.4)

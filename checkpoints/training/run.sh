@@ -82,16 +82,20 @@ stage() {  # name epochs first-averaged-epoch init extra-options...: train at a 
   .venv/bin/python -m textsep.training.averaging "checkpoints/training/${name}_avg.pth" \
     $(for e in $(seq "$first" 4 "$epochs"); do echo "checkpoints/training/${name}_epoch$e.pth"; done) --corpus "$CORPUS"
 }
+last_or() {  # name fallback: the stage's own _last.pth when it has one (resume it), else the state it starts from
+  local own=checkpoints/training/$1_last.pth
+  if [ -f "$own" ]; then echo "$own"; else echo "$2"; fi
+}
 stage_f() {  # stage F from stage E's state at epoch 486 (weights and Adam state: --resume, which takes precedence
   # over the --init-from that stage passes); once F has a _last.pth it resumes that
-  local res=checkpoints/training/textsep_unet_v2f_last.pth
-  [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2e_resume.pth
+  local res
+  res=$(last_or textsep_unet_v2f checkpoints/training/textsep_unet_v2e_resume.pth)
   stage textsep_unet_v2f 648 540 "$res" --speed-aug 0.5 --eq-aug 0.5 --context 2 --val-every 4 --val-to-train 0.5 \
     --resume "$res"
 }
 stage_g() {  # stage G from stage F's state at epoch 648 to epoch $1, averaging its checkpoints from epoch $2 on (or -)
-  local res=checkpoints/training/textsep_unet_v2g_last.pth
-  [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2f_last.pth
+  local res
+  res=$(last_or textsep_unet_v2g checkpoints/training/textsep_unet_v2f_last.pth)
   stage textsep_unet_v2g "$1" "$2" "$res" --speed-aug 0.5 --eq-aug 0.8 --eq-db 10 --reverb-aug 0.3 --context 2 \
     --val-every 4 --val-to-train 0.5 --resume "$res"
 }
@@ -101,8 +105,7 @@ case $what in
     stage_f
     stage_g 776 652
     stage_g 828 -
-    res=checkpoints/training/textsep_unet_v2h_last.pth
-    [ -f "$res" ] || res=checkpoints/training/textsep_unet_v2g_last.pth
+    res=$(last_or textsep_unet_v2h checkpoints/training/textsep_unet_v2g_last.pth)
     stage textsep_unet_v2h 968 832 "$res" --speed-aug 0.5 --speed-range 0.8 1.25 --layer-aug 0.3 --eq-aug 0.8 \
       --eq-db 10 --reverb-aug 0.3 --context 2 --val-every 4 --val-to-train 0.5 --resume "$res"
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2h_avg.pth \

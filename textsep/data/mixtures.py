@@ -19,6 +19,7 @@ from textsep.data.corpus import SR, Clip, Corpus, read_clip
 from textsep.edits import raised_cosine_ramp
 
 FRAME = 320  # 20 ms activity frames
+SPEED_RANGE = (0.92, 1.08)  # speed factors of --speed-aug by default, and always for the voices of `pairs`
 
 
 @dataclass
@@ -38,7 +39,7 @@ class MixConfig:
     p_reverb: float = 0.0
     # speed factors drawn for p_speed, (low, high); sources holding a class of `pairs` (voices told apart by
     # pitch) keep the narrow default, so a wide range never makes a male voice sound female
-    speed_range: tuple = (0.92, 1.08)
+    speed_range: tuple = SPEED_RANGE
     # a second clip of the target's class layered under the target (-6..0 dB below it): a class is
     # whatever its recordings have in common, not one recording's texture
     p_layer: float = 0.0
@@ -233,6 +234,7 @@ class MixtureSampler:
         self.rng = np.random.default_rng(seed)
         self.prompts = prompts  # "train" paraphrases, "unseen" held-out one, or "all"
         self.pairs = [p for p in cfg.pairs if all(c in bank.audio for c in p)]  # pairs this bank can draw
+        self.paired = {c for pair in cfg.pairs for c in pair}  # told apart by pitch: narrow speed changes
         bank.by_group = cfg.by_group
         if cfg.class_weighting == "sqrt":
             w = np.sqrt([bank.seconds(lab) for lab in bank.labels])
@@ -283,8 +285,7 @@ class MixtureSampler:
             else:
                 s = bank.crop(rng, lab, L, rng.random() < cfg.p_active_crop)
             inter += s * (10 ** (rng.uniform(-6, 0) / 20) / _rms(s))
-        paired = {c for pair in cfg.pairs for c in pair}
-        speeds = [cfg.speed_range if paired.isdisjoint(labels) else (0.92, 1.08)
+        speeds = [cfg.speed_range if self.paired.isdisjoint(labels) else SPEED_RANGE
                   for labels in ([label], chosen)]
         for p, augment in ((cfg.p_speed, lambda s, k: _speed(s, rng.uniform(*speeds[k]))),
                            (cfg.p_eq, lambda s, k: _eq(s, rng, cfg.eq_db)),

@@ -144,7 +144,8 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not 0 < args.speed_range[0] <= args.speed_range[1]:
-        parser.error(f"--speed-range needs 0 < LOW <= HIGH, not {args.speed_range[0]:g} {args.speed_range[1]:g}")
+        low, high = args.speed_range
+        parser.error(f"--speed-range needs 0 < LOW <= HIGH, not {low:g} {high:g}")
     from textsep.data.corpus import DatasetError
     from textsep.errors import TextSepError
     from textsep.training.distributed import launch_local, under_torchrun

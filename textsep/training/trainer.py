@@ -19,7 +19,7 @@ import torch
 
 from textsep.atomic import write_text
 from textsep.data.corpus import Corpus, load_corpus, move_val_groups
-from textsep.data.mixtures import ClipBank, MixConfig, MixtureSampler
+from textsep.data.mixtures import SPEED_RANGE, ClipBank, MixConfig, MixtureSampler
 from textsep.errors import InputError
 from textsep.model.checkpoint import read_checkpoint, save_checkpoint
 from textsep.model.unet import ModelConfig, TextConditionedUNet, count_parameters
@@ -107,7 +107,7 @@ def mix_config(options: dict, augment: bool = True) -> MixConfig:
     return MixConfig(seconds=float(o.get("seconds", 4.0)), p_speed=aug * float(o.get("speed_aug") or 0.0),
                      p_eq=aug * float(o.get("eq_aug") or 0.0), eq_db=float(o.get("eq_db") or 6.0),
                      p_reverb=aug * float(o.get("reverb_aug") or 0.0),
-                     speed_range=tuple(o.get("speed_range") or (0.92, 1.08)),
+                     speed_range=tuple(o.get("speed_range") or SPEED_RANGE),
                      p_layer=aug * float(o.get("layer_aug") or 0.0), p_event=float(o.get("p_event") or 0.0),
                      p_fill=float(o.get("p_fill") or 0.0), pairs=tuple(map(tuple, o.get("pairs") or ())),
                      p_pair=float(o.get("p_pair") or 0.0), snr_db=tuple(o.get("snr_db") or (-5.0, 5.0)),
@@ -214,7 +214,7 @@ class Trainer:
             ts = blob.get("train_state", {})
             if ts:
                 self.opt.load_state_dict(ts["optimizer"])
-                for group in self.opt.param_groups:  # the option wins: loading would keep the saved decay (often 0)
+                for group in self.opt.param_groups:  # the option wins over the saved decay (often 0)
                     group["weight_decay"] = self.args.weight_decay
                 saved_plateau = "patience" in ts["scheduler"]  # ReduceLROnPlateau's state, else a LambdaLR's
                 if self.args.restart_lr:  # a new schedule from here: --lr and the scheduler's fresh state
