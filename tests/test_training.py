@@ -114,14 +114,15 @@ def test_augmentation_options_are_recorded_and_read_back():
     from textsep.training.trainer import mix_config
 
     recorded = {"eq_aug": 0.8, "eq_db": 10.0, "reverb_aug": 0.3, "speed_aug": 0.5, "speed_range": [0.8, 1.25],
-                "layer_aug": 0.3}
+                "layer_aug": 0.3, "absent_aug": 0.1}
     cfg = mix_config(recorded)
-    assert (cfg.p_eq, cfg.eq_db, cfg.p_reverb, cfg.p_speed, cfg.speed_range, cfg.p_layer) == \
-        (0.8, 10.0, 0.3, 0.5, (0.8, 1.25), 0.3)
-    plain = mix_config(recorded, augment=False)
-    assert (plain.p_eq, plain.p_reverb, plain.p_speed, plain.p_layer) == (0.0, 0.0, 0.0, 0.0)
+    assert (cfg.p_eq, cfg.eq_db, cfg.p_reverb, cfg.p_speed, cfg.speed_range, cfg.p_layer, cfg.p_absent) == \
+        (0.8, 10.0, 0.3, 0.5, (0.8, 1.25), 0.3, 0.1)
+    plain = mix_config(recorded, augment=False)  # validation mixtures
+    assert (plain.p_eq, plain.p_reverb, plain.p_speed, plain.p_layer, plain.p_absent) == (0.0,) * 5
     old = mix_config({"eq_aug": 0.5})  # a checkpoint from before these options: their defaults
-    assert (old.eq_db, old.p_reverb, old.speed_range, old.p_layer) == (6.0, 0.0, (0.92, 1.08), 0.0)
+    assert (old.eq_db, old.p_reverb, old.speed_range, old.p_layer, old.p_absent) == \
+        (6.0, 0.0, (0.92, 1.08), 0.0, 0.0)
 
 
 def test_a_wide_speed_range_spares_the_voices_told_apart_by_pitch(corpus, monkeypatch):
@@ -174,6 +175,42 @@ def test_layering_puts_a_second_clip_of_the_class_under_the_target(corpus, monke
     assert len(crops) == 2  # off: no layer
 
 
+def test_an_absent_target_is_silence_under_a_prompt_for_its_class(corpus):
+    """--absent-aug: the prompt names a class the mixture lacks; the interference is the whole mixture, at the
+    usual level; off, the sampler draws exactly what it drew before the option existed."""
+    bank = ClipBank(corpus.split("train"))
+    absent = MixConfig(seconds=1.0, p_absent=1.0)
+    t, i, labels, prompts = MixtureSampler(bank, corpus, absent, seed=3).batch(6)
+    assert torch.count_nonzero(t) == 0
+    assert torch.all(i.abs().amax(dim=1) > 0.05) and i.abs().amax() <= 0.9 + 1e-5
+    assert all(p in corpus.train_prompts(lab) for lab, p in zip(labels, prompts))
+    half = MixtureSampler(bank, corpus, MixConfig(seconds=1.0, p_absent=0.5), seed=3).batch(40)[0]
+    assert 5 < int((half.pow(2).sum(1) == 0).sum()) < 35
+    off = MixtureSampler(bank, corpus, MixConfig(seconds=1.0, p_absent=0.0), seed=3).batch(6)
+    plain = MixtureSampler(bank, corpus, MixConfig(seconds=1.0), seed=3).batch(6)
+    assert all(torch.equal(a, b) for a, b in zip(off[:2], plain[:2])) and off[2:] == plain[2:]
+
+
+def test_the_keep_score_of_an_absent_target_is_how_little_passes():
+    """A silent target has no SI-SDR; its keep term scores the output's level below the mixture instead
+    (40 dB at most, as SI-SDR is clamped), so the loss pushes an absent sound's keep mask to zero."""
+    from textsep.metrics import si_sdr_batch
+    from textsep.training.objective import keep_score
+
+    g = torch.Generator().manual_seed(0)
+    s, i = torch.randn(2, 1600, generator=g), torch.randn(2, 1600, generator=g)
+    t = torch.stack([s[0], torch.zeros(1600)])
+    x = t + i
+    for gain, expect in ((0.1, 19.96), (1.0, 0.0), (0.0, 40.0)):  # -10 log10(gain^2 + 1e-4)
+        y = torch.stack([s[0] + 0.1 * i[0], gain * x[1]])
+        score = keep_score(t, i, y)
+        assert torch.isclose(score[0], si_sdr_batch(t[:1], y[:1])[0].clamp(max=40))
+        assert abs(float(score[1]) - expect) < 0.01
+    y = (0.1 * x).requires_grad_(True)
+    keep_score(t, i, y).sum().backward()
+    assert torch.all(torch.isfinite(y.grad)) and y.grad[1].abs().sum() > 0
+
+
 def test_a_bad_speed_range_is_refused(corpus_root, tmp_path, capsys):
     from textsep.training import cli as train
 
@@ -181,6 +218,10 @@ def test_a_bad_speed_range_is_refused(corpus_root, tmp_path, capsys):
         train.main(["--corpus", str(corpus_root), "--output-dir", str(tmp_path),
                     "--speed-range", "1.2", "0.9"])
     assert exc.value.code == 2 and "--speed-range needs 0 < LOW <= HIGH" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        train.main(["--corpus", str(corpus_root), "--output-dir", str(tmp_path), "--baseline",
+                    "--absent-aug", "0.1"])
+    assert exc.value.code == 2 and "--absent-aug needs prompts" in capsys.readouterr().err
 
 
 def test_snr_stays_in_range(corpus):
@@ -259,14 +300,15 @@ def test_resume_continues_where_it_stopped(corpus_root, tmp_path):
     assert hist[2]["cpu_minutes"] > hist[1]["cpu_minutes"]
 
 
-def test_train_with_room_eq_speed_and_layer_augmentation_records_them(corpus_root, tmp_path):
+def test_train_with_room_eq_speed_layer_and_absent_augmentation_records_them(corpus_root, tmp_path):
     from textsep.model.checkpoint import load_checkpoint
 
     _train(corpus_root, tmp_path / "a", "--epochs", "1", "--eq-aug", "1", "--eq-db", "9",
-           "--reverb-aug", "0.5", "--speed-aug", "0.5", "--speed-range", "0.8", "1.25", "--layer-aug", "0.4")
+           "--reverb-aug", "0.5", "--speed-aug", "0.5", "--speed-range", "0.8", "1.25", "--layer-aug", "0.4",
+           "--absent-aug", "0.2")
     training = load_checkpoint(tmp_path / "a" / "textsep_unet_final.pth").meta["training"]
     assert (training["eq_aug"], training["eq_db"], training["reverb_aug"]) == (1.0, 9.0, 0.5)
-    assert (training["speed_range"], training["layer_aug"]) == ([0.8, 1.25], 0.4)
+    assert (training["speed_range"], training["layer_aug"], training["absent_aug"]) == ([0.8, 1.25], 0.4, 0.2)
 
 
 def test_restart_lr_on_resume(corpus_root, tmp_path):

@@ -6,7 +6,7 @@ classes only exist as 8-11 kHz recordings, so bandwidth must not give the class 
 and a prompt drawn from the class's training paraphrases. Sampling is class-balanced. Optional
 augmentations (MixConfig.p_speed, p_eq, p_reverb) change each source's speed, colour or room, and p_layer
 layers two clips of the target's class, so that a class known from a few recordings is not learnt as those
-recordings.
+recordings. p_absent draws examples whose prompt names a sound that is not in the mixture at all.
 """
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ class MixConfig:
     # a second clip of the target's class layered under the target (-6..0 dB below it): a class is
     # whatever its recordings have in common, not one recording's texture
     p_layer: float = 0.0
+    # the prompt names a class that is not in the mixture (the target is silence): a batch edit over a folder
+    # asks for a sound many files lack, and removing it there must leave them as they are
+    p_absent: float = 0.0
     p_fill: float = 0.0  # interferer made of clips laid end to end so it spans the whole mixture
     p_event: float = 0.0  # target cut to a short event (0.4 s .. 70 % of the mixture) with silence around it
     # Classes that are easy to confuse, e.g. (("female_speech", "male_speech"),): with probability p_pair an
@@ -264,12 +267,16 @@ class MixtureSampler:
         if label is None:
             label = bank.labels[rng.integers(len(bank.labels)) if self.class_p is None
                                 else rng.choice(len(bank.labels), p=self.class_p)]
-        target = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
-        if cfg.p_layer > 0 and rng.random() < cfg.p_layer:  # no random draw at all when off
-            extra = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
-            target = target + extra * np.float32(10 ** (rng.uniform(-6, 0) / 20) * _rms(target) / _rms(extra))
-        if rng.random() < cfg.p_event:
-            target = _event(target, rng)
+        if cfg.p_absent > 0 and rng.random() < cfg.p_absent:  # no random draw at all when off
+            target = np.zeros(L, dtype=np.float32)  # stays silent through every step below
+        else:
+            target = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
+            if cfg.p_layer > 0 and rng.random() < cfg.p_layer:  # no random draw at all when off
+                extra = bank.crop(rng, label, L, rng.random() < cfg.p_active_crop)
+                level = 10 ** (rng.uniform(-6, 0) / 20) * _rms(target) / _rms(extra)
+                target = target + extra * np.float32(level)
+            if rng.random() < cfg.p_event:
+                target = _event(target, rng)
         others = [lab for lab in bank.labels if lab not in (label, partner)]
         if cfg.interferers is None:
             n_int = 2 if rng.random() < cfg.p_two_interferers else 1

@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="speed factors of --speed-aug; sources holding a --pair class keep 0.92-1.08")
     d.add_argument("--layer-aug", type=float, default=0.0,
                    help="probability that a second clip of the target's class is layered under the target")
+    d.add_argument("--absent-aug", type=float, default=0.0,
+                   help="probability that the prompt names a sound the mixture lacks (keep then keeps nothing, "
+                        "remove leaves the mixture as it is)")
     o = p.add_argument_group("optimisation")
     o.add_argument("--epochs", type=int, default=100)
     o.add_argument("--steps-per-epoch", type=int, default=100)
@@ -146,6 +149,8 @@ def main(argv=None) -> int:
     if not 0 < args.speed_range[0] <= args.speed_range[1]:
         low, high = args.speed_range
         parser.error(f"--speed-range needs 0 < LOW <= HIGH, not {low:g} {high:g}")
+    if args.absent_aug and args.baseline:
+        parser.error("--absent-aug needs prompts; the text-agnostic --baseline has none")
     from textsep.data.corpus import DatasetError
     from textsep.errors import TextSepError
     from textsep.training.distributed import launch_local, under_torchrun

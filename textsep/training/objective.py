@@ -49,6 +49,19 @@ class Frontend:
         return self.b2f @ band_mask
 
 
+def keep_score(t: torch.Tensor, i: torch.Tensor, yk: torch.Tensor) -> torch.Tensor:
+    """Per example, the keep output's SI-SDR against target t, at most 40 dB; where t is silent (a prompt
+    naming a sound not in the mixture) SI-SDR says nothing, so the score is how far below the mixture t + i
+    the output stays, in dB, at most 40 as well: keeping an absent sound should keep nothing."""
+    score = si_sdr_batch(t, yk).clamp(max=40)
+    absent = t.pow(2).sum(-1) == 0
+    if absent.any():
+        mix_energy = (t + i).pow(2).sum(-1) + 1e-8
+        below = -10 * torch.log10(yk.pow(2).sum(-1) / mix_energy + 1e-4)  # 1e-4: at most 40 dB, as SI-SDR
+        score = torch.where(absent, below, score)
+    return score
+
+
 def loss_fn(kind: str, M: torch.Tensor, X, T, I, fe: Frontend, length: int) -> torch.Tensor:
     """The training loss of linear-bin keep-mask M for mixture X = T + I (see LOSSES)."""
     Xm, Tm, Im = X.abs(), T.abs(), I.abs()
@@ -63,8 +76,7 @@ def loss_fn(kind: str, M: torch.Tensor, X, T, I, fe: Frontend, length: int) -> t
         yk, yr = fe.istft(X * M, length), fe.istft(X * (1 - M), length)
         t, i = fe.istft(T, length), fe.istft(I, length)
         w = 0.05 if kind == "mag+sisdr" else 1.0
-        losses.append(-w * 0.5 * (si_sdr_batch(t, yk).clamp(max=40).mean()
-                                  + si_sdr_batch(i, yr).clamp(max=40).mean()))
+        losses.append(-w * 0.5 * (keep_score(t, i, yk).mean() + si_sdr_batch(i, yr).clamp(max=40).mean()))
     return sum(losses)
 
 

@@ -31,7 +31,8 @@ from textsep.training.objective import Frontend, Validator, loss_fn
 # the training options recorded in every checkpoint's meta["training"], as in earlier runs
 RECORDED = ("lr_schedule", "seconds", "batch_size", "p_event", "p_fill", "speed_aug", "eq_aug", "pairs",
             "p_pair", "snr_db", "snr_over", "interferers", "class_weighting", "by_group", "hold_out",
-            "weight_decay", "loss", "bf16", "val_to_train", "eq_db", "reverb_aug", "speed_range", "layer_aug")
+            "weight_decay", "loss", "bf16", "val_to_train", "eq_db", "reverb_aug", "speed_range", "layer_aug",
+            "absent_aug")
 
 
 def load_dataset(args) -> Corpus:
@@ -101,14 +102,15 @@ def warm_start(model, blob: dict, labels: list[str]) -> str:
 def mix_config(options: dict, augment: bool = True) -> MixConfig:
     """The training mixtures' recipe from a run's recorded options (Trainer.options, a checkpoint's
     meta["training"]; options older runs did not record take their defaults). augment=False leaves out the
-    speed, EQ, room and layering augmentation."""
+    speed, EQ, room, layering and absent-target augmentation."""
     o = options
     aug = 1.0 if augment else 0.0
     return MixConfig(seconds=float(o.get("seconds", 4.0)), p_speed=aug * float(o.get("speed_aug") or 0.0),
                      p_eq=aug * float(o.get("eq_aug") or 0.0), eq_db=float(o.get("eq_db") or 6.0),
                      p_reverb=aug * float(o.get("reverb_aug") or 0.0),
                      speed_range=tuple(o.get("speed_range") or SPEED_RANGE),
-                     p_layer=aug * float(o.get("layer_aug") or 0.0), p_event=float(o.get("p_event") or 0.0),
+                     p_layer=aug * float(o.get("layer_aug") or 0.0),
+                     p_absent=aug * float(o.get("absent_aug") or 0.0), p_event=float(o.get("p_event") or 0.0),
                      p_fill=float(o.get("p_fill") or 0.0), pairs=tuple(map(tuple, o.get("pairs") or ())),
                      p_pair=float(o.get("p_pair") or 0.0), snr_db=tuple(o.get("snr_db") or (-5.0, 5.0)),
                      snr_over=o.get("snr_over") or "mix",
@@ -248,7 +250,7 @@ class Trainer:
                   "class_weighting": a.class_weighting, "by_group": a.by_group, "hold_out": a.hold_out,
                   "weight_decay": a.weight_decay, "loss": a.loss, "bf16": self.amp,
                   "val_to_train": a.val_to_train, "eq_db": a.eq_db, "reverb_aug": a.reverb_aug,
-                  "speed_range": a.speed_range, "layer_aug": a.layer_aug}
+                  "speed_range": a.speed_range, "layer_aug": a.layer_aug, "absent_aug": a.absent_aug}
         return {k: values[k] for k in RECORDED}
 
     def base_meta(self, command: str) -> dict:
