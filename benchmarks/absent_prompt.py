@@ -1,0 +1,87 @@
+"""Edits whose prompt names a sound that is not there, side by side with the case's own prompt.
+
+    python benchmarks/absent_prompt.py CASES.csv [--model PATH ...] [--seed 0]
+
+A batch edit over a folder ("remove dog bark" in every file) meets many files without the sound; there
+the edit should leave the window as it is (remove) or keep almost nothing of it (keep). For every case the
+script draws one known sound of another category than the case's two (so "piano" is never asked of
+background music, nor a voice of a voice), runs keep and remove with that prompt and with the case's, and
+prints, per model, over the case windows:
+
+- remove, absent: how much the window changes, 10 log10(|window|^2 / |output - window|^2) dB; higher is
+  better (20 dB: the change is 1 % of the energy);
+- keep, absent: how much passes, 10 log10(|output|^2 / |window|^2) dB; lower is better (the region's
+  depth, 20 dB by default, is the floor);
+- the same two figures with the case's own prompt, for scale (there the sound is present and should change).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def ratio_db(a: np.ndarray, b: np.ndarray) -> float:
+    return float(10 * np.log10((np.sum(a.astype(np.float64) ** 2) + 1e-12) / (np.sum(b.astype(np.float64) ** 2)
+                                                                                + 1e-12)))
+
+
+def absent_prompts(cases, vocabulary, seed: int) -> list[str]:
+    """One prompt per case: the first paraphrase of a known sound outside both of the case's categories."""
+    rng = np.random.default_rng(seed)
+    cat = vocabulary.categories
+    out = []
+    for c in cases:
+        busy = {cat.get(c.label), cat.get(c.interferer_label)} - {None, ""}
+        options = [k for k in vocabulary.classes if k not in (c.label, c.interferer_label) and cat[k] not in busy]
+        out.append(vocabulary.prompts[options[rng.integers(len(options))]][0])
+    return out
+
+
+def measure(sep, cases, prompts) -> dict[str, np.ndarray]:
+    from textsep.edits import Region
+
+    res: dict[str, list[float]] = {k: [] for k in ("remove_absent", "keep_absent", "remove_present",
+                                                   "keep_present")}
+    for c, absent in zip(cases, prompts):
+        mix, _, sr = c.load()
+        r = c.region()
+        a, b = r.span(sr)
+        w = mix[:, a:b]
+        for mode in ("remove", "keep"):
+            for kind, prompt in (("absent", absent), ("present", c.prompt)):
+                out = sep.separate(mix, sr, [Region(r.start_s, r.end_s, prompt, mode)]).audio[:, a:b]
+                res[f"{mode}_{kind}"].append(ratio_db(w, out - w) if mode == "remove" else ratio_db(out, w))
+    return {k: np.array(v) for k, v in res.items()}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("cases", type=Path)
+    ap.add_argument("--model", nargs="+", default=[None], help="checkpoints (default: the shipped model)")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the absent sounds drawn")
+    a = ap.parse_args(argv)
+    from textsep.data.cases import read_cases
+    from textsep.loading import load_separator
+
+    cases = read_cases(a.cases)
+    seps = [load_separator(m) for m in a.model]
+    prompts = absent_prompts(cases, seps[0].vocabulary, a.seed)
+    print(f"{len(cases)} cases; mean / median / 10th-90th percentile in dB\n\n"
+          "| model | remove, absent (change, higher is better) | keep, absent (passes, lower is better) "
+          "| remove, present (change) | keep, present (passes) |\n|---|---|---|---|---|")
+    for name, sep in zip(a.model, seps):
+        res = measure(sep, cases, prompts)
+        cells = [f"{v.mean():.1f} / {np.median(v):.1f} / {np.percentile(v, 10):.1f}..{np.percentile(v, 90):.1f}"
+                 for v in res.values()]
+        print(f"| {name or 'shipped'} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
