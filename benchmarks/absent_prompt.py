@@ -12,7 +12,10 @@ prints, per model, over the case windows:
   better (20 dB: the change is 1 % of the energy);
 - keep, absent: how much passes, 10 log10(|output|^2 / |window|^2) dB; lower is better (the region's
   depth, 20 dB by default, is the floor);
-- the same two figures with the case's own prompt, for scale (there the sound is present and should change).
+- the same two figures with the case's own prompt, for scale (there the sound is present and should change);
+- prompt suggestions (textsep.detect.suggest_prompts, which ranks the known sounds by how much of the window
+  their keep masks take): how often the case's target is among the top 3, and the top one is one of the
+  case's two sounds.
 """
 from __future__ import annotations
 
@@ -27,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def ratio_db(a: np.ndarray, b: np.ndarray) -> float:
-    return float(10 * np.log10((np.sum(a.astype(np.float64) ** 2) + 1e-12) / (np.sum(b.astype(np.float64) ** 2)
-                                                                                + 1e-12)))
+    energy = [np.sum(v.astype(np.float64) ** 2) + 1e-12 for v in (a, b)]
+    return float(10 * np.log10(energy[0] / energy[1]))
 
 
 def absent_prompts(cases, vocabulary, seed: int) -> list[str]:
@@ -38,16 +41,18 @@ def absent_prompts(cases, vocabulary, seed: int) -> list[str]:
     out = []
     for c in cases:
         busy = {cat.get(c.label), cat.get(c.interferer_label)} - {None, ""}
-        options = [k for k in vocabulary.classes if k not in (c.label, c.interferer_label) and cat[k] not in busy]
+        options = [k for k in vocabulary.classes
+                   if k not in (c.label, c.interferer_label) and cat[k] not in busy]
         out.append(vocabulary.prompts[options[rng.integers(len(options))]][0])
     return out
 
 
 def measure(sep, cases, prompts) -> dict[str, np.ndarray]:
+    from textsep.detect import suggest_prompts
     from textsep.edits import Region
 
     res: dict[str, list[float]] = {k: [] for k in ("remove_absent", "keep_absent", "remove_present",
-                                                   "keep_present")}
+                                                   "keep_present", "target_in_top3", "top1_present")}
     for c, absent in zip(cases, prompts):
         mix, _, sr = c.load()
         r = c.region()
@@ -57,7 +62,16 @@ def measure(sep, cases, prompts) -> dict[str, np.ndarray]:
             for kind, prompt in (("absent", absent), ("present", c.prompt)):
                 out = sep.separate(mix, sr, [Region(r.start_s, r.end_s, prompt, mode)]).audio[:, a:b]
                 res[f"{mode}_{kind}"].append(ratio_db(w, out - w) if mode == "remove" else ratio_db(out, w))
+        ranked = [label for label, _, _ in suggest_prompts(sep, mix, sr, r, top_k=3)]
+        res["target_in_top3"].append(100.0 * (c.label in ranked))
+        res["top1_present"].append(100.0 * (ranked[0] in (c.label, c.interferer_label)))
     return {k: np.array(v) for k, v in res.items()}
+
+
+def spread(v: np.ndarray) -> str:
+    """mean / median / 10th..90th percentile"""
+    p10, p90 = np.percentile(v, [10, 90])
+    return f"{v.mean():.1f} / {np.median(v):.1f} / {p10:.1f}..{p90:.1f}"
 
 
 def main(argv=None) -> int:
@@ -74,11 +88,13 @@ def main(argv=None) -> int:
     prompts = absent_prompts(cases, seps[0].vocabulary, a.seed)
     print(f"{len(cases)} cases; mean / median / 10th-90th percentile in dB\n\n"
           "| model | remove, absent (change, higher is better) | keep, absent (passes, lower is better) "
-          "| remove, present (change) | keep, present (passes) |\n|---|---|---|---|---|")
+          "| remove, present (change) | keep, present (passes) | suggestions: target in top 3 "
+          "| top 1 present |\n"
+          "|---|---|---|---|---|---:|---:|")
     for name, sep in zip(a.model, seps):
         res = measure(sep, cases, prompts)
-        cells = [f"{v.mean():.1f} / {np.median(v):.1f} / {np.percentile(v, 10):.1f}..{np.percentile(v, 90):.1f}"
-                 for v in res.values()]
+        cells = [spread(res[k]) for k in ("remove_absent", "keep_absent", "remove_present", "keep_present")]
+        cells += [f"{res[k].mean():.0f} %" for k in ("target_in_top3", "top1_present")]
         print(f"| {name or 'shipped'} | " + " | ".join(cells) + " |")
     return 0
 
