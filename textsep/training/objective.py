@@ -10,6 +10,7 @@ import torch
 
 from textsep.data.corpus import Corpus
 from textsep.data.mixtures import ClipBank, MixConfig, MixtureSampler
+from textsep.edits import DEFAULT_DEPTH_DB
 from textsep.metrics import si_sdr_batch
 from textsep.spectral import SpecConfig, band_filterbank, band_to_freq_matrix
 
@@ -52,12 +53,14 @@ class Frontend:
 def keep_score(t: torch.Tensor, i: torch.Tensor, yk: torch.Tensor) -> torch.Tensor:
     """Per example, the keep output's SI-SDR against target t, at most 40 dB; where t is silent (a prompt
     naming a sound not in the mixture) SI-SDR says nothing, so the score is how far below the mixture t + i
-    the output stays, in dB, at most 40 as well: keeping an absent sound should keep nothing."""
+    the output stays, in dB, at most DEFAULT_DEPTH_DB: a region turns sound down no further than that, so a
+    deeper cut earns nothing (with 40 dB, as for SI-SDR, the model learnt to keep too little of sounds that
+    were there)."""
     score = si_sdr_batch(t, yk).clamp(max=40)
     absent = t.pow(2).sum(-1) == 0
     if absent.any():
         mix_energy = (t + i).pow(2).sum(-1) + 1e-8
-        below = -10 * torch.log10(yk.pow(2).sum(-1) / mix_energy + 1e-4)  # 1e-4: at most 40 dB, as SI-SDR
+        below = -10 * torch.log10(yk.pow(2).sum(-1) / mix_energy + 10 ** (-DEFAULT_DEPTH_DB / 10))
         score = torch.where(absent, below, score)
     return score
 
