@@ -2,7 +2,8 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.5 (default): stage H below, from stage G's state at epoch 828; `run.sh v24` rebuilds v2.4 (stage G to
+#   model v2.6 (default): stage H below to epoch 1256, from stage G's state at epoch 828; `run.sh v25` rebuilds v2.5
+#   (stage H to epoch 968), `run.sh v24` v2.4 (stage G to
 #   epoch 776), `run.sh v23` v2.3 (stage F from
 #   stage E's state at epoch 486), `run.sh v22` v2.2 (stage E from v2.1); v2.1 itself came from three stages on
 #   corpus v2 (50 classes, 6 h):
@@ -53,8 +54,10 @@
 #        0.8-1.25x (--speed-range) for sources without a voice (voices keep 0.92-1.08), the rest as G, to epoch 968
 #        (62 CPU-minutes); the mean of its 35 checkpoints from epoch 832 on is the shipped textsep_unet.pth,
 #        model v2.5. Chosen in session 11 (model card): +0.15 dB over G's recipe over the same epochs, where weight
-#        decay gained nothing; training/textsep_unet_v2h_resume.pth is its state at epoch 1056, where the session
-#        ended (textsep_unet_v2h_all_resume.pth: the same recipe with --val-to-train 1 from its epoch 988, to 1052).
+#        decay gained nothing (textsep_unet_v2h_all_resume.pth: the same recipe with --val-to-train 1 from its
+#        epoch 988, to 1052). Session 12 trained H on from its state at epoch 1056: its held-out validation rose
+#        again, and the mean of its 50 checkpoints over epochs 1060-1256 is model v2.6 (+0.23 / +0.15 dB over v2.5
+#        on the two held-out case sets); training/textsep_unet_v2h_resume.pth is its state where the session ended.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -99,17 +102,30 @@ stage_g() {  # stage G from stage F's state at epoch 648 to epoch $1, averaging 
   stage textsep_unet_v2g "$1" "$2" "$res" --speed-aug 0.5 --eq-aug 0.8 --eq-db 10 --reverb-aug 0.3 --context 2 \
     --val-every 4 --val-to-train 0.5 --resume "$res"
 }
+stage_h() {  # stage H from stage G's state at epoch 828 to epoch $1, averaging its checkpoints from epoch $2
+  # on (or -)
+  local res
+  res=$(last_or textsep_unet_v2h checkpoints/training/textsep_unet_v2g_last.pth)
+  stage textsep_unet_v2h "$1" "$2" "$res" --speed-aug 0.5 --speed-range 0.8 1.25 --layer-aug 0.3 \
+    --eq-aug 0.8 --eq-db 10 --reverb-aug 0.3 --context 2 --val-every 4 --val-to-train 0.5 --resume "$res"
+}
 case $what in
   model)  # stages F and G (G's average to epoch 776 was v2.4), G on to 828, then stage H from G's state there; H's
-    # average is the shipped model v2.5
+    # average to epoch 968 was v2.5, its average over epochs 1060-1256 is the shipped model v2.6
     stage_f
     stage_g 776 652
     stage_g 828 -
-    res=$(last_or textsep_unet_v2h checkpoints/training/textsep_unet_v2g_last.pth)
-    stage textsep_unet_v2h 968 832 "$res" --speed-aug 0.5 --speed-range 0.8 1.25 --layer-aug 0.3 --eq-aug 0.8 \
-      --eq-db 10 --reverb-aug 0.3 --context 2 --val-every 4 --val-to-train 0.5 --resume "$res"
+    stage_h 1256 1060
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2h_avg.pth \
       checkpoints/textsep_unet.pth ;;
+  v25)  # stages F, G and H to epoch 968; H's average from epoch 832 was shipped as v2.5
+    # (training/textsep_unet_v25.pth)
+    stage_f
+    stage_g 776 652
+    stage_g 828 -
+    stage_h 968 832
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2h_avg.pth \
+      checkpoints/training/textsep_unet_v25.pth ;;
   v24)  # stages F and G; G's average to epoch 776 was shipped as v2.4 (training/textsep_unet_v24.pth)
     stage_f
     stage_g 776 652
@@ -148,5 +164,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac
