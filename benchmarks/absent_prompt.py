@@ -29,39 +29,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def ratio_db(a: np.ndarray, b: np.ndarray) -> float:
-    energy = [np.sum(v.astype(np.float64) ** 2) + 1e-12 for v in (a, b)]
-    return float(10 * np.log10(energy[0] / energy[1]))
-
-
-def absent_prompts(cases, vocabulary, seed: int) -> list[str]:
-    """One prompt per case: the first paraphrase of a known sound outside both of the case's categories."""
-    rng = np.random.default_rng(seed)
-    cat = vocabulary.categories
-    out = []
-    for c in cases:
-        busy = {cat.get(c.label), cat.get(c.interferer_label)} - {None, ""}
-        options = [k for k in vocabulary.classes
-                   if k not in (c.label, c.interferer_label) and cat[k] not in busy]
-        out.append(vocabulary.prompts[options[rng.integers(len(options))]][0])
-    return out
-
-
 def measure(sep, cases, prompts) -> dict[str, np.ndarray]:
     from textsep.detect import suggest_prompts
-    from textsep.edits import Region
+    from textsep.evaluation.absent import edit_levels
 
     res: dict[str, list[float]] = {k: [] for k in ("remove_absent", "keep_absent", "remove_present",
                                                    "keep_present", "target_in_top3", "top1_present")}
     for c, absent in zip(cases, prompts):
         mix, _, sr = c.load()
         r = c.region()
-        a, b = r.span(sr)
-        w = mix[:, a:b]
-        for mode in ("remove", "keep"):
-            for kind, prompt in (("absent", absent), ("present", c.prompt)):
-                out = sep.separate(mix, sr, [Region(r.start_s, r.end_s, prompt, mode)]).audio[:, a:b]
-                res[f"{mode}_{kind}"].append(ratio_db(w, out - w) if mode == "remove" else ratio_db(out, w))
+        for kind, prompt in (("absent", absent), ("present", c.prompt)):
+            remove, keep = edit_levels(sep, mix, sr, r, prompt)
+            res[f"remove_{kind}"].append(-remove)  # printed as how far below the window: higher is better
+            res[f"keep_{kind}"].append(keep)
         ranked = [label for label, _, _ in suggest_prompts(sep, mix, sr, r, top_k=3)]
         res["target_in_top3"].append(100.0 * (c.label in ranked))
         res["top1_present"].append(100.0 * (ranked[0] in (c.label, c.interferer_label)))
@@ -81,6 +61,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="seed of the absent sounds drawn")
     a = ap.parse_args(argv)
     from textsep.data.cases import read_cases
+    from textsep.evaluation.absent import absent_prompts
     from textsep.loading import load_separator
 
     cases = read_cases(a.cases)
