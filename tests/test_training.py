@@ -485,9 +485,29 @@ def test_averaging_checkpoints_means_the_weights_and_refreshes_batchnorm(corpus_
     stat = "enc.0.n1.running_var"
     assert not torch.allclose(got[stat], (a[stat] + b[stat]) / 2)  # re-estimated, not averaged
     bundle = load_checkpoint(avg)
-    assert bundle.meta["averaged_from"] == [p.name for p in src]
+    assert bundle.meta["averaged_from"] == [f"run/{p.name}" for p in src]
+    assert "training_recipes" not in bundle.meta  # one run: one recipe
     assert bundle.model(torch.rand(1, 64, 20), torch.randn(1, 384)).shape == (1, 64, 20)
     assert averaging.main([str(avg), *map(str, src), "--corpus", str(corpus_root)]) == 2  # never overwrites
+
+
+def test_averaging_two_runs_records_both_recipes():
+    """Checkpoints of two runs from one state are averaged with both recipes recorded; a run's progress
+    (epoch, command, CPU time) is not a recipe; runs that trained on different recordings are refused."""
+    from textsep.training.averaging import training_recipes
+
+    def blob(epoch, **recipe):
+        return {"meta": {"training": {"epochs": epoch, "command": f"textsep train --epochs {epoch}",
+                                      "cpu_minutes": epoch / 2, "val_to_train": 0.5, **recipe}}}
+
+    one = [blob(4, layer_aug=0.3), blob(8, layer_aug=0.3)]
+    assert training_recipes(one) == [{"val_to_train": 0.5, "layer_aug": 0.3}]
+    assert training_recipes([*one, blob(8, layer_aug=0.5)]) == [{"val_to_train": 0.5, "layer_aug": 0.3},
+                                                                 {"val_to_train": 0.5, "layer_aug": 0.5}]
+    other = blob(8, layer_aug=0.3)
+    other["meta"]["training"]["val_to_train"] = 0.0
+    with pytest.raises(ValueError, match="different recordings"):
+        training_recipes([*one, other])
 
 
 def test_val_to_train_trains_on_the_moved_recordings_and_cases_avoid_them(corpus_root, corpus, tmp_path,

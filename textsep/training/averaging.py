@@ -1,4 +1,4 @@
-"""Weight averaging of checkpoints along one training run (stochastic weight averaging, SWA).
+"""Weight averaging of checkpoints along one training run, or several from one state (stochastic weight averaging, SWA).
 
     python -m textsep.training.averaging OUT.pth RUN_epoch10.pth RUN_epoch20.pth ... --corpus ../shared/corpus
 
@@ -8,6 +8,8 @@ no inference cost). BatchNorm statistics are not weights: the mean of running st
 describe the averaged network's activations, so they are re-estimated on training mixtures of the same
 recipe (the checkpoint's meta["training"]) before the result is written -- without its speed and EQ
 augmentation, which only widens what training sees; the statistics should describe real recordings.
+Runs continued from one state with different augmentation can be averaged together (model v2.7); the result
+then records every recipe (meta["training_recipes"]), not only the last checkpoint's.
 """
 from __future__ import annotations
 
@@ -33,6 +35,21 @@ def average_state(blobs: list[dict]) -> dict[str, torch.Tensor]:
         vals = [b["state_dict"][k] for b in blobs]
         out[k] = torch.stack([v.double() for v in vals]).mean(0).to(vals[0].dtype) \
             if vals[0].is_floating_point() else vals[-1].clone()
+    return out
+
+
+RUN_PROGRESS = ("command", "epochs", "steps", "cpu_minutes", "wall_minutes")  # differ along one run
+
+
+def training_recipes(blobs: list[dict]) -> list[dict]:
+    """The distinct training recipes of the checkpoints (their meta["training"] less the run's progress)."""
+    out = []
+    for b in blobs:
+        recipe = {k: v for k, v in b.get("meta", {}).get("training", {}).items() if k not in RUN_PROGRESS}
+        if recipe not in out:
+            out.append(recipe)
+    if len({r.get("val_to_train") for r in out}) > 1:
+        raise ValueError("checkpoints to average trained on different recordings (--val-to-train differs)")
     return out
 
 
@@ -76,6 +93,7 @@ def main(argv=None) -> int:
         print(f"{a.out} exists; choose another name", file=sys.stderr)
         return 2
     blobs = [read_checkpoint(c) for c in a.checkpoints]
+    recipes = training_recipes(blobs)
     bundle = model_from_blob(blobs[-1])
     bundle.model.load_state_dict(average_state(blobs))
     # the run's own training recordings, including any validation groups it moved into training
@@ -85,7 +103,9 @@ def main(argv=None) -> int:
     torch.manual_seed(0)
     refresh_batchnorm(bundle.model, bundle.spec, corpus, labels, vecs,
                       mix_config(bundle.meta.get("training", {}), augment=False), a.batches)
-    meta = dict(bundle.meta, averaged_from=[c.name for c in a.checkpoints])
+    meta = dict(bundle.meta, averaged_from=[f"{c.parent.name}/{c.name}" for c in a.checkpoints])
+    if len(recipes) > 1:
+        meta["training_recipes"] = recipes
     save_checkpoint(a.out, bundle.model, bundle.spec, meta)
     print(f"{a.out}: mean of {len(blobs)} checkpoints, BatchNorm re-estimated on {a.batches} x 16 mixtures")
     return 0
