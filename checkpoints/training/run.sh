@@ -2,7 +2,9 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.6 (default): stage H below to epoch 1256, from stage G's state at epoch 828; `run.sh v25` rebuilds v2.5
+#   model v2.7 (default): stage I below, two runs from stage H's state at epoch 1328, averaged together; `run.sh v26`
+#   rebuilds v2.6 (stage H to epoch 1256, from stage G's state at epoch 828), `run.sh v25`
+#   rebuilds v2.5
 #   (stage H to epoch 968), `run.sh v24` v2.4 (stage G to
 #   epoch 776), `run.sh v23` v2.3 (stage F from
 #   stage E's state at epoch 486), `run.sh v22` v2.2 (stage E from v2.1); v2.1 itself came from three stages on
@@ -58,6 +60,14 @@
 #        epoch 988, to 1052). Session 12 trained H on from its state at epoch 1056: its held-out validation rose
 #        again, and the mean of its 50 checkpoints over epochs 1060-1256 is model v2.6 (+0.23 / +0.15 dB over v2.5
 #        on the two held-out case sets); training/textsep_unet_v2h_resume.pth is its state where the session ended.
+#     I  textsep_unet_v2i and textsep_unet_v2i_aug: two runs from stage H's state at epoch 1328 (its
+#        training/textsep_unet_v2h_resume.pth), both with 3 % of examples asking for a sound the mixture lacks
+#        (--absent-aug 0.03: keep should keep nothing, remove change nothing), the second also with layered targets
+#        and rooms in 50 % of examples (H: 30 %), to epoch 1516 (each about 80 CPU-minutes); the mean of the 94
+#        checkpoints of both from epoch 1332 on is the shipped textsep_unet.pth, model v2.7. Chosen in session 14
+#        (model card): either run's mean gained on v2.6, the two together gained most.
+#        training/textsep_unet_v2i_resume.pth (epoch 1532) and training/textsep_unet_v2i_aug_resume.pth (1516) are
+#        their states when the session ended, to continue them.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -109,15 +119,39 @@ stage_h() {  # stage H from stage G's state at epoch 828 to epoch $1, averaging 
   stage textsep_unet_v2h "$1" "$2" "$res" --speed-aug 0.5 --speed-range 0.8 1.25 --layer-aug 0.3 \
     --eq-aug 0.8 --eq-db 10 --reverb-aug 0.3 --context 2 --val-every 4 --val-to-train 0.5 --resume "$res"
 }
+stage_i() {  # stage I from stage H's state at epoch 1328: two runs to epoch $1, averaged together from epoch $2
+  local res_a res_b
+  res_a=$(last_or textsep_unet_v2i checkpoints/training/textsep_unet_v2h_last.pth)
+  res_b=$(last_or textsep_unet_v2i_aug checkpoints/training/textsep_unet_v2h_last.pth)
+  local h=(--speed-aug 0.5 --speed-range 0.8 1.25 --eq-aug 0.8 --eq-db 10 --context 2 --val-every 4 --val-to-train 0.5
+           --absent-aug 0.03)
+  stage textsep_unet_v2i "$1" - "$res_a" "${h[@]}" --layer-aug 0.3 --reverb-aug 0.3 --resume "$res_a"
+  stage textsep_unet_v2i_aug "$1" - "$res_b" "${h[@]}" --layer-aug 0.5 --reverb-aug 0.5 --resume "$res_b"
+  rm -f checkpoints/training/textsep_unet_v2i_avg.pth
+  .venv/bin/python -m textsep.training.averaging checkpoints/training/textsep_unet_v2i_avg.pth \
+    $(for n in textsep_unet_v2i textsep_unet_v2i_aug; do
+        for e in $(seq "$2" 4 "$1"); do echo "checkpoints/training/${n}_epoch$e.pth"; done; done) --corpus "$CORPUS"
+}
 case $what in
-  model)  # stages F and G (G's average to epoch 776 was v2.4), G on to 828, then stage H from G's state there; H's
-    # average to epoch 968 was v2.5, its average over epochs 1060-1256 is the shipped model v2.6
+  model)  # stages F and G (G's average to epoch 776 was v2.4), G on to 828, then stage H from G's state there (its
+    # average to epoch 968 was v2.5, over epochs 1060-1256 v2.6) on to 1328, then stage I's two runs from H's state
+    # there; their mean over epochs 1332-1516 is the shipped model v2.7
+    stage_f
+    stage_g 776 652
+    stage_g 828 -
+    stage_h 1256 1060
+    stage_h 1328 -
+    stage_i 1516 1332
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2i_avg.pth \
+      checkpoints/textsep_unet.pth ;;
+  v26)  # stages F, G and H to epoch 1256; H's average from epoch 1060 was shipped as v2.6
+    # (training/textsep_unet_v26.pth)
     stage_f
     stage_g 776 652
     stage_g 828 -
     stage_h 1256 1060
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2h_avg.pth \
-      checkpoints/textsep_unet.pth ;;
+      checkpoints/training/textsep_unet_v26.pth ;;
   v25)  # stages F, G and H to epoch 968; H's average from epoch 832 was shipped as v2.5
     # (training/textsep_unet_v25.pth)
     stage_f
@@ -164,5 +198,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v26|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac
