@@ -88,9 +88,10 @@ def test_shipped_model_metadata(shipped):
 def test_keep_and_remove_improve_inside_the_window(rows):
     keep, remove = _mean(rows, "textsep", mode="keep"), _mean(rows, "textsep", mode="remove")
     # measured for the shipped model v2.7 on these 80 cases (corpus v2, validation recordings it never heard):
-    # keep 7.59 dB, remove 6.76 dB (v2.6: 7.66 / 6.68, v2.5: 7.52 / 6.58, v2.4: 7.19 / 6.19, v2.3: 7.08 / 6.12, v2.2: 6.58 / 5.71
-    # on the same cases; on 80 cases from all validation recordings v2.2 had 6.32 / 6.50, v2.1 5.98 / 5.72,
-    # v2.0 5.82 / 5.13; model v1 on the same kind of cases: 3.3 / 4.2, checkpoints/README.md)
+    # keep 7.59 dB, remove 6.76 dB (v2.6: 7.66 / 6.68, v2.5: 7.52 / 6.58, v2.4: 7.19 / 6.19, v2.3: 7.08 /
+    # 6.12, v2.2: 6.58 / 5.71 on the same cases; on 80 cases from all validation recordings v2.2 had 6.32 /
+    # 6.50, v2.1 5.98 / 5.72, v2.0 5.82 / 5.13; model v1 on the same kind of cases: 3.3 / 4.2,
+    # checkpoints/README.md)
     assert keep > 4.0, f"keep SI-SDRi {keep:.2f} dB"
     assert remove > 3.5, f"remove SI-SDRi {remove:.2f} dB"
 
@@ -129,9 +130,10 @@ def test_female_and_male_speech_are_told_apart(shipped, tmp_path):
     """Cases that pit female against male speech: the right prompt must clearly beat the other voice's.
 
     Measured for model v2.7 on these 20 cases (seed 5, recordings it never heard): right prompt +4.1 dB, the
-    other voice -8.7 dB (v2.6: +4.1 / -8.5, v2.5: +3.8 / -8.7, v2.4: +4.1 / -9.0, v2.3: +4.1 / -8.7, v2.2: +4.1 / -8.5 on the
-    same cases; on the 80 female/male cases of the two 400-case sets v2.6 gains +0.18 dB on v2.5, v2.5 +0.1 on
-    v2.4; on cases from all validation recordings v2.2 had +3.5 / -7.3, v2.1 +2.9 / -6.1, v2.0 +2.4 / -5.7).
+    other voice -8.7 dB (v2.6: +4.1 / -8.5, v2.5: +3.8 / -8.7, v2.4: +4.1 / -9.0, v2.3: +4.1 / -8.7, v2.2:
+    +4.1 / -8.5 on the same cases; on the 80 female/male cases of the two 400-case sets v2.7 gains +0.19 dB on
+    v2.6, v2.6 +0.18 on v2.5, v2.5 +0.1 on v2.4; on cases from all validation recordings v2.2 had +3.5 / -7.3,
+    v2.1 +2.9 / -6.1, v2.0 +2.4 / -5.7).
     """
     from textsep.data.cases import make_cases
     from textsep.evaluation import evaluate_cases

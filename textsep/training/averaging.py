@@ -1,4 +1,4 @@
-"""Weight averaging of checkpoints along one training run, or several from one state (stochastic weight averaging, SWA).
+"""Stochastic weight averaging (SWA) of checkpoints along a training run, or of several runs from one state.
 
     python -m textsep.training.averaging OUT.pth RUN_epoch10.pth RUN_epoch20.pth ... --corpus ../shared/corpus
 
@@ -80,7 +80,8 @@ def refresh_batchnorm(model, spec, corpus, labels: list[str], vecs: dict, mix: M
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m textsep.training.averaging",
-                                description="Average checkpoints of one run (SWA) and re-estimate BatchNorm.")
+                                description="Average checkpoints of one run, or of several from one state (SWA), "
+                                            "and re-estimate BatchNorm.")
     p.add_argument("out", type=Path)
     p.add_argument("checkpoints", type=Path, nargs="+")
     p.add_argument("--corpus", required=True, help="the corpus the run trained on (for BatchNorm statistics)")
