@@ -66,7 +66,7 @@
 #        and rooms in 50 % of examples (H: 30 %), to epoch 1516 (each about 80 CPU-minutes); the mean of the 94
 #        checkpoints of both from epoch 1332 on is the shipped textsep_unet.pth, model v2.7. Chosen in session 14
 #        (model card): either run's mean gained on v2.6, the two together gained most.
-#        training/textsep_unet_v2i_resume.pth (epoch 1532) and training/textsep_unet_v2i_aug_resume.pth (1516) are
+#        training/textsep_unet_v2i_resume.pth (epoch 1684) and training/textsep_unet_v2i_aug_resume.pth (1664) are
 #        their states when the session ended, to continue them.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
