@@ -112,33 +112,37 @@ stage_g() {  # stage G from stage F's state at epoch 648 to epoch $1, averaging 
   stage textsep_unet_v2g "$1" "$2" "$res" --speed-aug 0.5 --eq-aug 0.8 --eq-db 10 --reverb-aug 0.3 --context 2 \
     --val-every 4 --val-to-train 0.5 --resume "$res"
 }
+# stage H's recipe less its layering and rooms, which stage I's second run raises
+h_recipe=(--speed-aug 0.5 --speed-range 0.8 1.25 --eq-aug 0.8 --eq-db 10 --context 2 --val-every 4 --val-to-train 0.5)
 stage_h() {  # stage H from stage G's state at epoch 828 to epoch $1, averaging its checkpoints from epoch $2
   # on (or -)
   local res
   res=$(last_or textsep_unet_v2h checkpoints/training/textsep_unet_v2g_last.pth)
-  stage textsep_unet_v2h "$1" "$2" "$res" --speed-aug 0.5 --speed-range 0.8 1.25 --layer-aug 0.3 \
-    --eq-aug 0.8 --eq-db 10 --reverb-aug 0.3 --context 2 --val-every 4 --val-to-train 0.5 --resume "$res"
+  stage textsep_unet_v2h "$1" "$2" "$res" "${h_recipe[@]}" --layer-aug 0.3 --reverb-aug 0.3 --resume "$res"
 }
 stage_i() {  # stage I from stage H's state at epoch 1328: two runs to epoch $1, averaged together from epoch $2
   local res_a res_b
   res_a=$(last_or textsep_unet_v2i checkpoints/training/textsep_unet_v2h_last.pth)
   res_b=$(last_or textsep_unet_v2i_aug checkpoints/training/textsep_unet_v2h_last.pth)
-  local h=(--speed-aug 0.5 --speed-range 0.8 1.25 --eq-aug 0.8 --eq-db 10 --context 2 --val-every 4 --val-to-train 0.5
-           --absent-aug 0.03)
-  stage textsep_unet_v2i "$1" - "$res_a" "${h[@]}" --layer-aug 0.3 --reverb-aug 0.3 --resume "$res_a"
-  stage textsep_unet_v2i_aug "$1" - "$res_b" "${h[@]}" --layer-aug 0.5 --reverb-aug 0.5 --resume "$res_b"
+  stage textsep_unet_v2i "$1" - "$res_a" "${h_recipe[@]}" --absent-aug 0.03 --layer-aug 0.3 --reverb-aug 0.3 \
+    --resume "$res_a"
+  stage textsep_unet_v2i_aug "$1" - "$res_b" "${h_recipe[@]}" --absent-aug 0.03 --layer-aug 0.5 --reverb-aug 0.5 \
+    --resume "$res_b"
   rm -f checkpoints/training/textsep_unet_v2i_avg.pth
   .venv/bin/python -m textsep.training.averaging checkpoints/training/textsep_unet_v2i_avg.pth \
     $(for n in textsep_unet_v2i textsep_unet_v2i_aug; do
         for e in $(seq "$2" 4 "$1"); do echo "checkpoints/training/${n}_epoch$e.pth"; done; done) --corpus "$CORPUS"
 }
+through_g() {  # stages F and G to epoch 828 (G's average to epoch 776 was v2.4): where stage H starts
+  stage_f
+  stage_g 776 652
+  stage_g 828 -
+}
 case $what in
   model)  # stages F and G (G's average to epoch 776 was v2.4), G on to 828, then stage H from G's state there (its
     # average to epoch 968 was v2.5, over epochs 1060-1256 v2.6) on to 1328, then stage I's two runs from H's state
     # there; their mean over epochs 1332-1516 is the shipped model v2.7
-    stage_f
-    stage_g 776 652
-    stage_g 828 -
+    through_g
     stage_h 1256 1060
     stage_h 1328 -
     stage_i 1516 1332
@@ -146,17 +150,13 @@ case $what in
       checkpoints/textsep_unet.pth ;;
   v26)  # stages F, G and H to epoch 1256; H's average from epoch 1060 was shipped as v2.6
     # (training/textsep_unet_v26.pth)
-    stage_f
-    stage_g 776 652
-    stage_g 828 -
+    through_g
     stage_h 1256 1060
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2h_avg.pth \
       checkpoints/training/textsep_unet_v26.pth ;;
   v25)  # stages F, G and H to epoch 968; H's average from epoch 832 was shipped as v2.5
     # (training/textsep_unet_v25.pth)
-    stage_f
-    stage_g 776 652
-    stage_g 828 -
+    through_g
     stage_h 968 832
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2h_avg.pth \
       checkpoints/training/textsep_unet_v25.pth ;;
