@@ -489,6 +489,13 @@ def test_averaging_checkpoints_means_the_weights_and_refreshes_batchnorm(corpus_
     assert "training_recipes" not in bundle.meta  # one run: one recipe
     assert bundle.model(torch.rand(1, 64, 20), torch.randn(1, 384)).shape == (1, 64, 20)
     assert averaging.main([str(avg), *map(str, src), "--corpus", str(corpus_root)]) == 2  # never overwrites
+    # an average counts as the checkpoints it averages: extending it by one more gives their plain mean
+    more = tmp_path / "more.pth"
+    later = out / "textsep_unet_last.pth"  # epoch 4 again: weights 2 to 1 would differ from 1 to 1
+    assert averaging.main([str(more), str(avg), str(later), "--corpus", str(corpus_root), "--batches", "3"]) == 0
+    c = read_checkpoint(later)["state_dict"]
+    assert torch.allclose(read_checkpoint(more)["state_dict"][conv], (a[conv] + b[conv] + c[conv]) / 3, atol=1e-6)
+    assert load_checkpoint(more).meta["averaged_from"] == [*(f"run/{p.name}" for p in src), f"run/{later.name}"]
 
 
 def test_averaging_two_runs_records_both_recipes():

@@ -9,7 +9,9 @@ describe the averaged network's activations, so they are re-estimated on trainin
 recipe (the checkpoint's meta["training"]) before the result is written -- without its speed and EQ
 augmentation, which only widens what training sees; the statistics should describe real recordings.
 Runs continued from one state with different augmentation can be averaged together (model v2.7); the result
-then records every recipe (meta["training_recipes"]), not only the last checkpoint's.
+then records every recipe (meta["training_recipes"]), not only the last checkpoint's. An input that is itself an
+average (meta["averaged_from"]) counts as the checkpoints it averages, so a shipped average can be extended
+with a later window of the same runs (model v2.8) without keeping its source checkpoints.
 """
 from __future__ import annotations
 
@@ -24,8 +26,12 @@ from textsep.data.mixtures import MixConfig
 from textsep.training.trainer import mix_config, prompt_table
 
 
-def average_state(blobs: list[dict]) -> dict[str, torch.Tensor]:
-    """Element-wise mean of the floating-point tensors (integer counters are taken from the last)."""
+def average_state(blobs: list[dict], weights: list[float] | None = None) -> dict[str, torch.Tensor]:
+    """Element-wise (weighted) mean of the floating-point tensors (integer counters are taken from the last)."""
+    w = torch.tensor(weights if weights is not None else [1.0] * len(blobs), dtype=torch.float64)
+    if len(w) != len(blobs) or (w <= 0).any():
+        raise ValueError("one positive weight per checkpoint")
+    w = w / w.sum()
     keys = blobs[0]["state_dict"].keys()
     for b in blobs[1:]:
         if b["state_dict"].keys() != keys or b["model_config"] != blobs[0]["model_config"]:
@@ -33,7 +39,7 @@ def average_state(blobs: list[dict]) -> dict[str, torch.Tensor]:
     out = {}
     for k in keys:
         vals = [b["state_dict"][k] for b in blobs]
-        out[k] = torch.stack([v.double() for v in vals]).mean(0).to(vals[0].dtype) \
+        out[k] = torch.tensordot(w, torch.stack([v.double() for v in vals]), dims=1).to(vals[0].dtype) \
             if vals[0].is_floating_point() else vals[-1].clone()
     return out
 
@@ -41,13 +47,21 @@ def average_state(blobs: list[dict]) -> dict[str, torch.Tensor]:
 RUN_PROGRESS = ("command", "epochs", "steps", "cpu_minutes", "wall_minutes")  # differ along one run
 
 
+def sources(blob: dict, path: Path) -> list[str]:
+    """The checkpoints an input stands for: those it averages, or itself ("folder/name")."""
+    return list(blob.get("meta", {}).get("averaged_from") or [f"{path.parent.name}/{path.name}"])
+
+
 def training_recipes(blobs: list[dict]) -> list[dict]:
-    """The distinct training recipes of the checkpoints (their meta["training"] less the run's progress)."""
+    """The distinct training recipes of the checkpoints (their meta["training"] less the run's progress, or
+    an average's own meta["training_recipes"])."""
     out = []
     for b in blobs:
-        recipe = {k: v for k, v in b.get("meta", {}).get("training", {}).items() if k not in RUN_PROGRESS}
-        if recipe not in out:
-            out.append(recipe)
+        meta = b.get("meta", {})
+        for r in meta.get("training_recipes") or [meta.get("training", {})]:
+            recipe = {k: v for k, v in r.items() if k not in RUN_PROGRESS}
+            if recipe not in out:
+                out.append(recipe)
     if len({r.get("val_to_train") for r in out}) > 1:
         raise ValueError("checkpoints to average trained on different recordings (--val-to-train differs)")
     return out
@@ -96,7 +110,8 @@ def main(argv=None) -> int:
     blobs = [read_checkpoint(c) for c in a.checkpoints]
     recipes = training_recipes(blobs)
     bundle = model_from_blob(blobs[-1])
-    bundle.model.load_state_dict(average_state(blobs))
+    named = [sources(b, c) for b, c in zip(blobs, a.checkpoints)]
+    bundle.model.load_state_dict(average_state(blobs, [len(n) for n in named]))
     # the run's own training recordings, including any validation groups it moved into training
     corpus = move_val_groups(load_corpus(a.corpus), float(bundle.meta.get("training", {}).get("val_to_train") or 0))
     labels = list(bundle.meta["classes"])
@@ -104,11 +119,13 @@ def main(argv=None) -> int:
     torch.manual_seed(0)
     refresh_batchnorm(bundle.model, bundle.spec, corpus, labels, vecs,
                       mix_config(bundle.meta.get("training", {}), augment=False), a.batches)
-    meta = dict(bundle.meta, averaged_from=[f"{c.parent.name}/{c.name}" for c in a.checkpoints])
+    meta = dict(bundle.meta, averaged_from=[n for group in named for n in group])
+    meta.pop("training_recipes", None)
+    meta.pop("shipped_from", None)
     if len(recipes) > 1:
         meta["training_recipes"] = recipes
     save_checkpoint(a.out, bundle.model, bundle.spec, meta)
-    print(f"{a.out}: mean of {len(blobs)} checkpoints, BatchNorm re-estimated on {a.batches} x 16 mixtures")
+    print(f"{a.out}: mean of {len(meta['averaged_from'])} checkpoints, BatchNorm re-estimated on {a.batches} x 16 mixtures")
     return 0
 
 
