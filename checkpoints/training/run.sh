@@ -2,7 +2,8 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.7 (default): stage I below, two runs from stage H's state at epoch 1328, averaged together; `run.sh v26`
+#   model v2.8 (default): stage I below, two runs from stage H's state at epoch 1328, averaged together over epochs
+#   1332-1516 (model v2.7; `run.sh v27` rebuilds it) and 1688-1824; `run.sh v26`
 #   rebuilds v2.6 (stage H to epoch 1256, from stage G's state at epoch 828), `run.sh v25`
 #   rebuilds v2.5
 #   (stage H to epoch 968), `run.sh v24` v2.4 (stage G to
@@ -66,8 +67,10 @@
 #        and rooms in 50 % of examples (H: 30 %), to epoch 1516 (each about 80 CPU-minutes); the mean of the 94
 #        checkpoints of both from epoch 1332 on is the shipped textsep_unet.pth, model v2.7. Chosen in session 14
 #        (model card): either run's mean gained on v2.6, the two together gained most.
-#        training/textsep_unet_v2i_resume.pth (epoch 1684) and training/textsep_unet_v2i_aug_resume.pth (1664) are
-#        their states when the session ended, to continue them.
+#        Session 15 trained both on (from epochs 1684 and 1664, where session 14 ended): the mean of v2.7 (counting
+#        as its 94 checkpoints) and both runs' 70 checkpoints over epochs 1688-1824 is the shipped model v2.8;
+#        v2.7 is kept as training/textsep_unet_v27.pth. training/textsep_unet_v2i_resume.pth and
+#        training/textsep_unet_v2i_aug_resume.pth are the two runs' states when session 15 ended, to continue them.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -120,7 +123,8 @@ stage_h() {  # stage H from stage G's state at epoch 828 to epoch $1, averaging 
   res=$(last_or textsep_unet_v2h checkpoints/training/textsep_unet_v2g_last.pth)
   stage textsep_unet_v2h "$1" "$2" "$res" "${h_recipe[@]}" --layer-aug 0.3 --reverb-aug 0.3 --resume "$res"
 }
-stage_i() {  # stage I from stage H's state at epoch 1328: two runs to epoch $1, averaged together from epoch $2
+stage_i() {  # stage I from stage H's state at epoch 1328: two runs to epoch $1, averaged together from epoch $2,
+  # with the earlier average $3 when given (it counts as the checkpoints it averages)
   local res_a res_b
   res_a=$(last_or textsep_unet_v2i checkpoints/training/textsep_unet_v2h_last.pth)
   res_b=$(last_or textsep_unet_v2i_aug checkpoints/training/textsep_unet_v2h_last.pth)
@@ -129,7 +133,7 @@ stage_i() {  # stage I from stage H's state at epoch 1328: two runs to epoch $1,
   stage textsep_unet_v2i_aug "$1" - "$res_b" "${h_recipe[@]}" --absent-aug 0.03 --layer-aug 0.5 --reverb-aug 0.5 \
     --resume "$res_b"
   rm -f checkpoints/training/textsep_unet_v2i_avg.pth
-  .venv/bin/python -m textsep.training.averaging checkpoints/training/textsep_unet_v2i_avg.pth \
+  .venv/bin/python -m textsep.training.averaging checkpoints/training/textsep_unet_v2i_avg.pth ${3:-} \
     $(for n in textsep_unet_v2i textsep_unet_v2i_aug; do
         for e in $(seq "$2" 4 "$1"); do echo "checkpoints/training/${n}_epoch$e.pth"; done; done) --corpus "$CORPUS"
 }
@@ -138,16 +142,26 @@ through_g() {  # stages F and G to epoch 828 (G's average to epoch 776 was v2.4)
   stage_g 776 652
   stage_g 828 -
 }
+build_v27() {  # stages F and G (G's average to epoch 776 was v2.4), G on to 828, then stage H from G's state there
+  # (its average to epoch 968 was v2.5, over epochs 1060-1256 v2.6) on to 1328, then stage I's two runs from H's
+  # state there; their mean over epochs 1332-1516 is model v2.7 (training/textsep_unet_v27.pth)
+  through_g
+  stage_h 1256 1060
+  stage_h 1328 -
+  stage_i 1516 1332
+  .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2i_avg.pth \
+    checkpoints/training/textsep_unet_v27.pth
+}
 case $what in
-  model)  # stages F and G (G's average to epoch 776 was v2.4), G on to 828, then stage H from G's state there (its
-    # average to epoch 968 was v2.5, over epochs 1060-1256 v2.6) on to 1328, then stage I's two runs from H's state
-    # there; their mean over epochs 1332-1516 is the shipped model v2.7
-    through_g
-    stage_h 1256 1060
-    stage_h 1328 -
-    stage_i 1516 1332
+  model)  # as v27, then stage I's two runs on to epoch 1824: v2.7 and their checkpoints over epochs 1688-1824,
+    # averaged together, are the shipped model v2.8
+    build_v27
+    stage_i 1824 1688 checkpoints/training/textsep_unet_v27.pth
     exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2i_avg.pth \
       checkpoints/textsep_unet.pth ;;
+  v27)  # build_v27 (above): stage I's mean over epochs 1332-1516 was shipped as v2.7
+    # (training/textsep_unet_v27.pth)
+    build_v27 ;;
   v26)  # stages F, G and H to epoch 1256; H's average from epoch 1060 was shipped as v2.6
     # (training/textsep_unet_v26.pth)
     through_g
@@ -198,5 +212,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v26|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v27|v26|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac
