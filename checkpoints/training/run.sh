@@ -69,8 +69,9 @@
 #        (model card): either run's mean gained on v2.6, the two together gained most.
 #        Session 15 trained both on (from epochs 1684 and 1664, where session 14 ended): the mean of v2.7 (counting
 #        as its 94 checkpoints) and both runs' 70 checkpoints over epochs 1688-1824 is the shipped model v2.8;
-#        v2.7 is kept as training/textsep_unet_v27.pth. training/textsep_unet_v2i_resume.pth and
-#        training/textsep_unet_v2i_aug_resume.pth are the two runs' states when session 15 ended, to continue them.
+#        v2.7 is kept as training/textsep_unet_v27.pth. training/textsep_unet_v2i_resume.pth (epoch 1904) and
+#        training/textsep_unet_v2i_aug_resume.pth (1876) are the two runs' states when session 15 ended, to continue
+#        them.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
