@@ -90,9 +90,9 @@ def test_shipped_model_metadata(shipped):
 def test_keep_and_remove_improve_inside_the_window(rows):
     keep, remove = _mean(rows, "textsep", mode="keep"), _mean(rows, "textsep", mode="remove")
     # measured for the shipped model v2.8 on these 80 cases (corpus v2, validation recordings it never heard):
-    # keep 7.59 dB, remove 6.84 dB (v2.7: 7.59 / 6.76, v2.6: 7.66 / 6.68, v2.5: 7.52 / 6.58, v2.4: 7.19 / 6.19, v2.3: 7.08 /
-    # 6.12, v2.2: 6.58 / 5.71 on the same cases; on 80 cases from all validation recordings v2.2 had 6.32 /
-    # 6.50, v2.1 5.98 / 5.72, v2.0 5.82 / 5.13; model v1 on the same kind of cases: 3.3 / 4.2,
+    # keep 7.59 dB, remove 6.84 dB (v2.7: 7.59 / 6.76, v2.6: 7.66 / 6.68, v2.5: 7.52 / 6.58, v2.4: 7.19 /
+    # 6.19, v2.3: 7.08 / 6.12, v2.2: 6.58 / 5.71 on the same cases; on 80 cases from all validation recordings
+    # v2.2 had 6.32 / 6.50, v2.1 5.98 / 5.72, v2.0 5.82 / 5.13; model v1 on the same kind of cases: 3.3 / 4.2,
     # checkpoints/README.md)
     assert keep > 4.0, f"keep SI-SDRi {keep:.2f} dB"
     assert remove > 3.5, f"remove SI-SDRi {remove:.2f} dB"

@@ -134,7 +134,7 @@ stage_i() {  # stage I from stage H's state at epoch 1328: two runs to epoch $1,
   stage textsep_unet_v2i_aug "$1" - "$res_b" "${h_recipe[@]}" --absent-aug 0.03 --layer-aug 0.5 --reverb-aug 0.5 \
     --resume "$res_b"
   rm -f checkpoints/training/textsep_unet_v2i_avg.pth
-  .venv/bin/python -m textsep.training.averaging checkpoints/training/textsep_unet_v2i_avg.pth ${3:-} \
+  .venv/bin/python -m textsep.training.averaging checkpoints/training/textsep_unet_v2i_avg.pth ${3:+"$3"} \
     $(for n in textsep_unet_v2i textsep_unet_v2i_aug; do
         for e in $(seq "$2" 4 "$1"); do echo "checkpoints/training/${n}_epoch$e.pth"; done; done) --corpus "$CORPUS"
 }

@@ -125,7 +125,8 @@ def main(argv=None) -> int:
     if len(recipes) > 1:
         meta["training_recipes"] = recipes
     save_checkpoint(a.out, bundle.model, bundle.spec, meta)
-    print(f"{a.out}: mean of {len(meta['averaged_from'])} checkpoints, BatchNorm re-estimated on {a.batches} x 16 mixtures")
+    print(f"{a.out}: mean of {len(meta['averaged_from'])} checkpoints, BatchNorm re-estimated on {a.batches} x 16 "
+          "mixtures")
     return 0
 
 
