@@ -2,8 +2,9 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.8 (default): stage I below, two runs from stage H's state at epoch 1328, averaged together over epochs
-#   1332-1516 (model v2.7; `run.sh v27` rebuilds it) and 1688-1824; `run.sh v26`
+#   model v2.9 (default): stage J below, the final fit of stage I's two runs on every recording; `run.sh v28`
+#   rebuilds v2.8 (stage I, two runs from stage H's state at epoch 1328, averaged together over epochs 1332-1516,
+#   model v2.7, `run.sh v27`, and 1688-1824); `run.sh v26`
 #   rebuilds v2.6 (stage H to epoch 1256, from stage G's state at epoch 828), `run.sh v25`
 #   rebuilds v2.5
 #   (stage H to epoch 968), `run.sh v24` v2.4 (stage G to
@@ -71,7 +72,13 @@
 #        as its 94 checkpoints) and both runs' 70 checkpoints over epochs 1688-1824 is the shipped model v2.8;
 #        v2.7 is kept as training/textsep_unet_v27.pth. training/textsep_unet_v2i_resume.pth (epoch 1904) and
 #        training/textsep_unet_v2i_aug_resume.pth (1876) are the two runs' states when session 15 ended, to continue
-#        them.
+#        them (on half of the validation recordings, so that a change is measured on the other half).
+#     J  textsep_unet_v2j and textsep_unet_v2j_aug: the final fit. Stage I's two runs on to epochs 1912 and 1884,
+#        then each with every validation recording (--val-to-train 1) for 188 epochs (to 2100 and 2072, about 90
+#        CPU-minutes each); the mean of both runs' 76 checkpoints from 40 epochs after the switch on is the shipped
+#        textsep_unet.pth, model v2.9 (session 16, model card). It has heard every recording, so its recipe's
+#        figures on new recordings are v2.8's. training/textsep_unet_v2j_resume.pth and
+#        training/textsep_unet_v2j_aug_resume.pth are the two runs' states at the end.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -95,9 +102,19 @@ stage() {  # name epochs first-averaged-epoch init extra-options...: train at a 
     --epochs "$epochs" --p-event 0.5 --p-fill 0.5 --pair female_speech male_speech --p-pair 0.15 \
     --init-from "$init" "$@"
   [ "$first" = - ] && return
-  rm -f "checkpoints/training/${name}_avg.pth"
-  .venv/bin/python -m textsep.training.averaging "checkpoints/training/${name}_avg.pth" \
-    $(for e in $(seq "$first" 4 "$epochs"); do echo "checkpoints/training/${name}_epoch$e.pth"; done) --corpus "$CORPUS"
+  average "${name}_avg.pth" "$name:$first:$epochs"
+}
+average() {  # out [earlier-average.pth] run:first:last...: the mean of each run's checkpoints over its epochs
+  # first-last (one every 4), with an earlier average counting as the checkpoints it averages; BatchNorm re-estimated
+  local out=checkpoints/training/$1 earlier=() spec run first last e
+  shift
+  case $1 in *.pth) earlier=("$1"); shift ;; esac
+  rm -f "$out"
+  .venv/bin/python -m textsep.training.averaging "$out" "${earlier[@]}" \
+    $(for spec in "$@"; do
+        IFS=: read -r run first last <<<"$spec"
+        for e in $(seq "$first" 4 "$last"); do echo "checkpoints/training/${run}_epoch$e.pth"; done
+      done) --corpus "$CORPUS"
 }
 last_or() {  # name fallback: the stage's own _last.pth when it has one (resume it), else the state it starts from
   local own=checkpoints/training/$1_last.pth
@@ -117,26 +134,36 @@ stage_g() {  # stage G from stage F's state at epoch 648 to epoch $1, averaging 
     --val-every 4 --val-to-train 0.5 --resume "$res"
 }
 # stage H's recipe less its layering and rooms, which stage I's second run raises
-h_recipe=(--speed-aug 0.5 --speed-range 0.8 1.25 --eq-aug 0.8 --eq-db 10 --context 2 --val-every 4 --val-to-train 0.5)
+h_recipe=(--speed-aug 0.5 --speed-range 0.8 1.25 --eq-aug 0.8 --eq-db 10 --context 2 --val-every 4)
 stage_h() {  # stage H from stage G's state at epoch 828 to epoch $1, averaging its checkpoints from epoch $2
   # on (or -)
   local res
   res=$(last_or textsep_unet_v2h checkpoints/training/textsep_unet_v2g_last.pth)
-  stage textsep_unet_v2h "$1" "$2" "$res" "${h_recipe[@]}" --layer-aug 0.3 --reverb-aug 0.3 --resume "$res"
+  stage textsep_unet_v2h "$1" "$2" "$res" "${h_recipe[@]}" --val-to-train 0.5 --layer-aug 0.3 --reverb-aug 0.3 \
+    --resume "$res"
+}
+i_run() {  # run epochs start layer-and-rooms val-to-train: one run of stage I's recipe to epoch `epochs`,
+  # resuming its own _last.pth or else the state `start`
+  local res
+  res=$(last_or "$1" "$3")
+  stage "$1" "$2" - "$res" "${h_recipe[@]}" --absent-aug 0.03 --layer-aug "$4" --reverb-aug "$4" \
+    --val-to-train "$5" --resume "$res"
 }
 stage_i() {  # stage I from stage H's state at epoch 1328: two runs to epoch $1, averaged together from epoch $2,
   # with the earlier average $3 when given (it counts as the checkpoints it averages)
-  local res_a res_b
-  res_a=$(last_or textsep_unet_v2i checkpoints/training/textsep_unet_v2h_last.pth)
-  res_b=$(last_or textsep_unet_v2i_aug checkpoints/training/textsep_unet_v2h_last.pth)
-  stage textsep_unet_v2i "$1" - "$res_a" "${h_recipe[@]}" --absent-aug 0.03 --layer-aug 0.3 --reverb-aug 0.3 \
-    --resume "$res_a"
-  stage textsep_unet_v2i_aug "$1" - "$res_b" "${h_recipe[@]}" --absent-aug 0.03 --layer-aug 0.5 --reverb-aug 0.5 \
-    --resume "$res_b"
-  rm -f checkpoints/training/textsep_unet_v2i_avg.pth
-  .venv/bin/python -m textsep.training.averaging checkpoints/training/textsep_unet_v2i_avg.pth ${3:+"$3"} \
-    $(for n in textsep_unet_v2i textsep_unet_v2i_aug; do
-        for e in $(seq "$2" 4 "$1"); do echo "checkpoints/training/${n}_epoch$e.pth"; done; done) --corpus "$CORPUS"
+  i_run textsep_unet_v2i "$1" checkpoints/training/textsep_unet_v2h_last.pth 0.3 0.5
+  i_run textsep_unet_v2i_aug "$1" checkpoints/training/textsep_unet_v2h_last.pth 0.5 0.5
+  average textsep_unet_v2i_avg.pth ${3:+"$3"} "textsep_unet_v2i:$2:$1" "textsep_unet_v2i_aug:$2:$1"
+}
+stage_j() {  # the final fit: stage I's two runs on to epochs 1912 and 1884, then each on from there with every
+  # validation recording (--val-to-train 1) for $1 more epochs; each run's checkpoints from $2 epochs after
+  # the switch on are averaged together
+  i_run textsep_unet_v2i 1912 checkpoints/training/textsep_unet_v2h_last.pth 0.3 0.5
+  i_run textsep_unet_v2i_aug 1884 checkpoints/training/textsep_unet_v2h_last.pth 0.5 0.5
+  i_run textsep_unet_v2j $((1912 + $1)) checkpoints/training/textsep_unet_v2i_last.pth 0.3 1
+  i_run textsep_unet_v2j_aug $((1884 + $1)) checkpoints/training/textsep_unet_v2i_aug_last.pth 0.5 1
+  average textsep_unet_v2j_avg.pth "textsep_unet_v2j:$((1912 + $2)):$((1912 + $1))" \
+    "textsep_unet_v2j_aug:$((1884 + $2)):$((1884 + $1))"
 }
 through_g() {  # stages F and G to epoch 828 (G's average to epoch 776 was v2.4): where stage H starts
   stage_f
@@ -153,13 +180,23 @@ build_v27() {  # stages F and G (G's average to epoch 776 was v2.4), G on to 828
   .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2i_avg.pth \
     checkpoints/training/textsep_unet_v27.pth
 }
+build_v28() {  # as v27, then stage I's two runs on to epoch 1824: v2.7 and their checkpoints over epochs
+  # 1688-1824, averaged together, are model v2.8 (training/textsep_unet_v28.pth)
+  build_v27
+  stage_i 1824 1688 checkpoints/training/textsep_unet_v27.pth
+  .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2i_avg.pth \
+    checkpoints/training/textsep_unet_v28.pth
+}
 case $what in
-  model)  # as v27, then stage I's two runs on to epoch 1824: v2.7 and their checkpoints over epochs 1688-1824,
-    # averaged together, are the shipped model v2.8
-    build_v27
-    stage_i 1824 1688 checkpoints/training/textsep_unet_v27.pth
-    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2i_avg.pth \
+  model)  # as v28, then the final fit (stage J): stage I's two runs on with every validation recording for 188
+    # epochs; their checkpoints from 40 epochs after the switch on, averaged together, are the shipped model v2.9
+    build_v28
+    stage_j 188 40
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2j_avg.pth \
       checkpoints/textsep_unet.pth ;;
+  v28)  # build_v28 (above): v2.7 extended with stage I's checkpoints over epochs 1688-1824 was shipped as v2.8
+    # (training/textsep_unet_v28.pth)
+    build_v28 ;;
   v27)  # build_v27 (above): stage I's mean over epochs 1332-1516 was shipped as v2.7
     # (training/textsep_unet_v27.pth)
     build_v27 ;;
@@ -213,5 +250,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v27|v26|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v28|v27|v26|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac
