@@ -158,12 +158,13 @@ stage_i() {  # stage I from stage H's state at epoch 1328: two runs to epoch $1,
 stage_j() {  # the final fit: stage I's two runs on to epochs 1912 and 1884, then each on from there with every
   # validation recording (--val-to-train 1) for $1 more epochs; each run's checkpoints from $2 epochs after
   # the switch on are averaged together
-  i_run textsep_unet_v2i 1912 checkpoints/training/textsep_unet_v2h_last.pth 0.3 0.5
-  i_run textsep_unet_v2i_aug 1884 checkpoints/training/textsep_unet_v2h_last.pth 0.5 0.5
-  i_run textsep_unet_v2j $((1912 + $1)) checkpoints/training/textsep_unet_v2i_last.pth 0.3 1
-  i_run textsep_unet_v2j_aug $((1884 + $1)) checkpoints/training/textsep_unet_v2i_aug_last.pth 0.5 1
-  average textsep_unet_v2j_avg.pth "textsep_unet_v2j:$((1912 + $2)):$((1912 + $1))" \
-    "textsep_unet_v2j_aug:$((1884 + $2)):$((1884 + $1))"
+  local a=1912 b=1884  # where the two runs switched
+  i_run textsep_unet_v2i $a checkpoints/training/textsep_unet_v2h_last.pth 0.3 0.5
+  i_run textsep_unet_v2i_aug $b checkpoints/training/textsep_unet_v2h_last.pth 0.5 0.5
+  i_run textsep_unet_v2j $((a + $1)) checkpoints/training/textsep_unet_v2i_last.pth 0.3 1
+  i_run textsep_unet_v2j_aug $((b + $1)) checkpoints/training/textsep_unet_v2i_aug_last.pth 0.5 1
+  average textsep_unet_v2j_avg.pth "textsep_unet_v2j:$((a + $2)):$((a + $1))" \
+    "textsep_unet_v2j_aug:$((b + $2)):$((b + $1))"
 }
 through_g() {  # stages F and G to epoch 828 (G's average to epoch 776 was v2.4): where stage H starts
   stage_f
