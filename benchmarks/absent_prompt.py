@@ -1,6 +1,6 @@
 """Edits whose prompt names a sound that is not there, side by side with the case's own prompt.
 
-    python benchmarks/absent_prompt.py CASES.csv [--model PATH ...] [--seed 0]
+    python benchmarks/absent_prompt.py CASES.csv [--model PATH ...] [--context S ...] [--seed 0]
 
 A batch edit over a folder ("remove dog bark" in every file) meets many files without the sound; there
 the edit should leave the window as it is (remove) or keep almost nothing of it (keep). For every case the
@@ -58,25 +58,34 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("cases", type=Path)
     ap.add_argument("--model", nargs="+", default=[None], help="checkpoints (default: the shipped model)")
+    ap.add_argument("--context", type=float, nargs="+", default=None,
+                    help="seconds the model hears on each side of a region, each run side by side "
+                         "(default: the product's)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the absent sounds drawn")
     a = ap.parse_args(argv)
     from textsep.data.cases import read_cases
     from textsep.evaluation.absent import absent_prompts
     from textsep.loading import load_separator
+    from textsep.separate import Separator
 
     cases = read_cases(a.cases)
-    seps = [load_separator(m) for m in a.model]
+    seps, names = [], []
+    for m in a.model:
+        base = load_separator(m)
+        for ctx in a.context or [base.context_s]:
+            seps.append(base if ctx == base.context_s else Separator(base.estimator, context_s=ctx))
+            names.append(f"{m or 'shipped'}" + (f", context {ctx:g} s" if a.context else ""))
     prompts = absent_prompts(cases, seps[0].vocabulary, a.seed)
     print(f"{len(cases)} cases; mean / median / 10th-90th percentile in dB\n\n"
           "| model | remove, absent (change, higher is better) | keep, absent (passes, lower is better) "
           "| remove, present (change) | keep, present (passes) | suggestions: target in top 3 "
           "| top 1 present |\n"
           "|---|---|---|---|---|---:|---:|")
-    for name, sep in zip(a.model, seps):
+    for name, sep in zip(names, seps):
         res = measure(sep, cases, prompts)
         cells = [spread(res[k]) for k in ("remove_absent", "keep_absent", "remove_present", "keep_present")]
         cells += [f"{res[k].mean():.0f} %" for k in ("target_in_top3", "top1_present")]
-        print(f"| {name or 'shipped'} | " + " | ".join(cells) + " |")
+        print(f"| {name} | " + " | ".join(cells) + " |")
     return 0
 
 

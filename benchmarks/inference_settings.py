@@ -40,6 +40,8 @@ def main(argv=None) -> int:
     base = load_separator(a.model)
     print(f"{len(cases)} cases, model {a.model or 'shipped'}\n\n| depth dB | fade ms | context s | keep | remove | mean |\n"
           "|---:|---:|---:|---:|---:|---:|")
+    first = None  # per-case SI-SDRi of the first setting: later ones are compared with it case by case
+    paired = []
     for depth, fade, ctx in itertools.product(a.depth, a.fade or [DEFAULT_FADE_MS], a.context):
         sep = Separator(base.estimator, context_s=ctx)
         varied = [replace(c, extra={**c.extra, "depth_db": str(depth), "fade_ms": str(fade)}) for c in cases]
@@ -47,7 +49,24 @@ def main(argv=None) -> int:
                               mixture=False, clap=False, with_sdr=False)
         k, r = ([x["si_sdri"] for x in rows if x["mode"] == m and x["status"] == "ok"] for m in ("keep", "remove"))
         print(f"| {depth:g} | {fade:g} | {ctx:g} | {np.mean(k):+.2f} | {np.mean(r):+.2f} | {np.mean(k + r):+.2f} |")
+        scores = {x["case_id"]: x["si_sdri"] for x in rows if x["status"] == "ok"}
+        if first is None:
+            first = scores
+        else:
+            paired.append((depth, fade, ctx, paired_difference(first, scores)))
+    if paired:
+        print("\nPaired against the first setting, per case (mean +- standard error, share of cases better):")
+        for depth, fade, ctx, (mean, se, better, n) in paired:
+            print(f"  depth {depth:g} fade {fade:g} context {ctx:g}: {mean:+.3f} +- {se:.3f} dB, "
+                  f"{100 * better:.0f} % of {n} better")
     return 0
+
+
+def paired_difference(a: dict, b: dict) -> tuple[float, float, float, int]:
+    """b - a over the cases both scored: mean, its standard error, share of cases where b is higher, count."""
+    d = np.array([b[k] - a[k] for k in a if k in b], dtype=float)
+    se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
+    return float(d.mean()), se, float(np.mean(d > 0)), len(d)
 
 
 if __name__ == "__main__":
