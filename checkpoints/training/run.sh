@@ -2,7 +2,8 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.9 (default): stage J below, the final fit of stage I's two runs on every recording; `run.sh v28`
+#   model v2.10 (default): stage K below, the final fit of stage I's two runs trained on; `run.sh v29` rebuilds
+#   v2.9 (stage J, the final fit of stage I's two runs on every recording); `run.sh v28`
 #   rebuilds v2.8 (stage I, two runs from stage H's state at epoch 1328, averaged together over epochs 1332-1516,
 #   model v2.7, `run.sh v27`, and 1688-1824); `run.sh v26`
 #   rebuilds v2.6 (stage H to epoch 1256, from stage G's state at epoch 828), `run.sh v25`
@@ -79,6 +80,11 @@
 #        textsep_unet.pth, model v2.9 (session 16, model card). It has heard every recording, so its recipe's
 #        figures on new recordings are v2.8's. training/textsep_unet_v2j_resume.pth and
 #        training/textsep_unet_v2j_aug_resume.pth are the two runs' states at the end.
+#     K  stage J's two runs trained on from epochs 2100 and 2072 for 280 more epochs each (to 2380 and 2352, 105 and
+#        111 CPU-minutes), bf16 autocast on this Xeon's AMX; the mean of v2.9 (counting as its 76 checkpoints)
+#        and both runs' 140 new checkpoints from epoch 2104 / 2076 on is the shipped textsep_unet.pth, model v2.10
+#        (session 17, model card). v2.9 is kept as training/textsep_unet_v29.pth; the two
+#        training/textsep_unet_v2j*_resume.pth now hold the runs' states at epochs 2380 and 2352.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -142,12 +148,12 @@ stage_h() {  # stage H from stage G's state at epoch 828 to epoch $1, averaging 
   stage textsep_unet_v2h "$1" "$2" "$res" "${h_recipe[@]}" --val-to-train 0.5 --layer-aug 0.3 --reverb-aug 0.3 \
     --resume "$res"
 }
-i_run() {  # run epochs start layer-and-rooms val-to-train: one run of stage I's recipe to epoch `epochs`,
-  # resuming its own _last.pth or else the state `start`
+i_run() {  # run epochs start layer-and-rooms val-to-train [options...]: one run of stage I's recipe to epoch
+  # `epochs`, resuming its own _last.pth or else the state `start`
   local res
   res=$(last_or "$1" "$3")
   stage "$1" "$2" - "$res" "${h_recipe[@]}" --absent-aug 0.03 --layer-aug "$4" --reverb-aug "$4" \
-    --val-to-train "$5" --resume "$res"
+    --val-to-train "$5" --resume "$res" "${@:6}"
 }
 stage_i() {  # stage I from stage H's state at epoch 1328: two runs to epoch $1, averaged together from epoch $2,
   # with the earlier average $3 when given (it counts as the checkpoints it averages)
@@ -165,6 +171,15 @@ stage_j() {  # the final fit: stage I's two runs on to epochs 1912 and 1884, the
   i_run textsep_unet_v2j_aug $((b + $1)) checkpoints/training/textsep_unet_v2i_aug_last.pth 0.5 1
   average textsep_unet_v2j_avg.pth "textsep_unet_v2j:$((a + $2)):$((a + $1))" \
     "textsep_unet_v2j_aug:$((b + $2)):$((b + $1))"
+}
+stage_k() {  # the final fit trained on: stage J's two runs on from epochs 2100 and 2072 for $1 more epochs each
+  # (bf16 where the CPU has it natively); model v2.9 (counting as its 76 checkpoints) and both runs' new
+  # checkpoints from 4 epochs on, averaged together
+  local a=2100 b=2072  # where stage J ended
+  i_run textsep_unet_v2j $((a + $1)) checkpoints/training/textsep_unet_v2i_last.pth 0.3 1 $bf16
+  i_run textsep_unet_v2j_aug $((b + $1)) checkpoints/training/textsep_unet_v2i_aug_last.pth 0.5 1 $bf16
+  average textsep_unet_v2k_avg.pth checkpoints/training/textsep_unet_v29.pth \
+    "textsep_unet_v2j:$((a + 4)):$((a + $1))" "textsep_unet_v2j_aug:$((b + 4)):$((b + $1))"
 }
 through_g() {  # stages F and G to epoch 828 (G's average to epoch 776 was v2.4): where stage H starts
   stage_f
@@ -188,13 +203,24 @@ build_v28() {  # as v27, then stage I's two runs on to epoch 1824: v2.7 and thei
   .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2i_avg.pth \
     checkpoints/training/textsep_unet_v28.pth
 }
+build_v29() {  # as v28, then the final fit (stage J): stage I's two runs on with every validation recording for
+  # 188 epochs; their checkpoints from 40 epochs after the switch on, averaged together, are model v2.9
+  # (training/textsep_unet_v29.pth)
+  build_v28
+  stage_j 188 40
+  .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2j_avg.pth \
+    checkpoints/training/textsep_unet_v29.pth
+}
 case $what in
-  model)  # as v28, then the final fit (stage J): stage I's two runs on with every validation recording for 188
-    # epochs; their checkpoints from 40 epochs after the switch on, averaged together, are the shipped model v2.9
-    build_v28
-    stage_j 188 40
-    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2j_avg.pth \
+  model)  # as v29, then stage K: the final fit's two runs on for 280 epochs; v2.9 and their new checkpoints,
+    # averaged together, are the shipped model v2.10
+    build_v29
+    stage_k 280
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2k_avg.pth \
       checkpoints/textsep_unet.pth ;;
+  v29)  # build_v29 (above): the final fit's mean over 40-188 epochs after the switch was shipped as v2.9
+    # (training/textsep_unet_v29.pth)
+    build_v29 ;;
   v28)  # build_v28 (above): v2.7 extended with stage I's checkpoints over epochs 1688-1824 was shipped as v2.8
     # (training/textsep_unet_v28.pth)
     build_v28 ;;
@@ -251,5 +277,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v28|v27|v26|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v29|v28|v27|v26|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac
