@@ -220,8 +220,9 @@ def test_a_region_is_heard_with_three_seconds_on_each_side_by_default():
     sr = 8000
     x = (np.random.default_rng(1).standard_normal((1, 20 * sr)) * 0.1).astype(np.float32)
     sep = Separator(LocalGate())
-    assert sep.separate(x, sr, [Region(10.0, 11.0, "tone", "remove")]).report.processed_seconds == pytest.approx(7.0)
-    assert sep.separate(x, sr, [Region(1.0, 2.0, "tone", "remove")]).report.processed_seconds == pytest.approx(5.0)
+    for (start, end), heard in (((10.0, 11.0), 7.0), ((1.0, 2.0), 5.0)):  # the second is clipped at 0 s
+        report = sep.separate(x, sr, [Region(start, end, "tone", "remove")]).report
+        assert report.processed_seconds == pytest.approx(heard)
 
 
 def test_output_checked_before_processing(tmp_path):
