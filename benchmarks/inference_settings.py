@@ -33,6 +33,7 @@ def main(argv=None) -> int:
     from textsep.data.cases import read_cases
     from textsep.edits import DEFAULT_FADE_MS
     from textsep.evaluation import evaluate_cases
+    from textsep.evaluation.paired import paired_difference
     from textsep.loading import load_separator
     from textsep.separate import Separator
 
@@ -60,13 +61,6 @@ def main(argv=None) -> int:
             print(f"  depth {depth:g} fade {fade:g} context {ctx:g}: {mean:+.3f} +- {se:.3f} dB, "
                   f"{100 * better:.0f} % of {n} better")
     return 0
-
-
-def paired_difference(a: dict, b: dict) -> tuple[float, float, float, int]:
-    """b - a over the cases both scored: mean, its standard error, share of cases where b is higher, count."""
-    d = np.array([b[k] - a[k] for k in a if k in b], dtype=float)
-    se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
-    return float(d.mean()), se, float(np.mean(d > 0)), len(d)
 
 
 if __name__ == "__main__":

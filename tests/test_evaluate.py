@@ -227,3 +227,50 @@ def test_oracle_finds_a_span_that_starts_in_digital_silence():
     hop = 256 / sr
     assert m[:, int(0.7 / hop): int(1.3 / hop)].mean() > 0.9  # target inside 3-4 s of the mix
     assert m[:, int(3.7 / hop): int(3.9 / hop)].mean() < 0.1  # interferer-only at 6.2-6.4 s
+
+
+def _per_case(path, scores):
+    """A per_case.csv with textsep rows {case_id: (mode, label, si_sdri)} and one row of another method."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, ["case_id", "method", "status", "label", "mode", "si_sdri"])
+        w.writeheader()
+        for cid, (mode, label, v) in scores.items():
+            w.writerow({"case_id": cid, "method": "textsep", "status": "ok", "label": label, "mode": mode,
+                        "si_sdri": v})
+        w.writerow({"case_id": "c0", "method": "nmf", "status": "ok", "label": "dog", "mode": "keep",
+                    "si_sdri": 99})
+    return path
+
+
+def test_paired_comparison_of_two_results(tmp_path, capsys):
+    from textsep.evaluation.paired import compare, paired_difference, read_scores
+
+    a = _per_case(tmp_path / "a.csv", {"c0": ("keep", "dog", 5.0), "c1": ("keep", "rain", 1.0),
+                                        "c2": ("remove", "dog", 4.0), "c3": ("remove", "rain", 2.0)})
+    b = _per_case(tmp_path / "b.csv", {"c0": ("keep", "dog", 6.0), "c1": ("keep", "rain", 0.0),
+                                        "c2": ("remove", "dog", 7.0), "c9": ("remove", "rain", 50.0)})
+    g = compare(read_scores(a), read_scores(b))  # c3 and c9 are not shared: left out
+    assert g["all"]["paired"].n == 3 and math.isclose(g["all"]["paired"].mean, 1.0)
+    assert g["keep"]["a"] == 3.0 and g["keep"]["b"] == 3.0 and g["keep"]["paired"].better == 0.5
+    assert g["remove"]["paired"].n == 1 and math.isclose(g["remove"]["paired"].mean, 3.0)
+    assert math.isnan(g["remove"]["paired"].se)
+    assert math.isclose(g["class:dog"]["paired"].mean, 2.0) and g["class:rain"]["paired"].mean == -1.0
+    assert math.isclose(g["all"]["paired"].se, np.std([1.0, -1.0, 3.0], ddof=1) / math.sqrt(3))
+    with pytest.raises(ValueError, match="share no case"):
+        paired_difference({"x": 1.0}, {"y": 2.0})
+    with pytest.raises(ValueError, match="no scored rows of method 'oracle-irm'"):
+        read_scores(a, "oracle-irm")
+
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "paired_cases", Path(__file__).resolve().parents[1] / "benchmarks" / "paired_cases.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main([str(a), str(b), "--classes"]) == 0
+    out = capsys.readouterr().out
+    assert "| all | 3 | 3.33 | 4.33 | +1.00 +- 1.15 | 67 % |" in out
+    assert out.index("| rain | 1 | 1.00 | 0.00 | -1.00 | 0 % |") < out.index("| dog |")  # worst class first
+    assert mod.main([str(a), str(tmp_path / "missing.csv")]) == 2
+    assert "error:" in capsys.readouterr().err

@@ -19,7 +19,8 @@ the L2 difference from the mix outside the window (exactly 0 for every gated met
 text-audio similarity of the output inside the window when CLAP is set up (else "unavailable").
 
 Modules: `runner` (`evaluate_cases(separators, cases)`, the reusable core, and `load_methods`), `oracle`
-(`OracleIRM`), `report` (`summarize(rows)`, `write_results`), `cli` (`textsep evaluate`, `main(argv)`).
+(`OracleIRM`), `report` (`summarize(rows)`, `write_results`), `cli` (`textsep evaluate`, `main(argv)`),
+`paired` (`compare`, `paired_difference`: two results on the same cases, case by case).
 The names below are importable from the package itself (lazily, so `textsep evaluate --help` stays fast).
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ import importlib
 
 _EXPORTS = {"evaluate_cases": "runner", "load_methods": "runner", "ALL_METHODS": "runner", "COLUMNS": "runner",
             "OracleIRM": "oracle", "summarize": "report", "method_means": "report", "write_results": "report",
-            "main": "cli"}
+            "main": "cli", "paired_difference": "paired", "compare": "paired"}
 __all__ = list(_EXPORTS)
 
 
