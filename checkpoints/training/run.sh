@@ -71,9 +71,10 @@
 #        (model card): either run's mean gained on v2.6, the two together gained most.
 #        Session 15 trained both on (from epochs 1684 and 1664, where session 14 ended): the mean of v2.7 (counting
 #        as its 94 checkpoints) and both runs' 70 checkpoints over epochs 1688-1824 is the shipped model v2.8;
-#        v2.7 is kept as training/textsep_unet_v27.pth. training/textsep_unet_v2i_resume.pth (epoch 1904) and
-#        training/textsep_unet_v2i_aug_resume.pth (1876) are the two runs' states when session 15 ended, to continue
-#        them (on half of the validation recordings, so that a change is measured on the other half).
+#        v2.7 is kept as training/textsep_unet_v27.pth. training/textsep_unet_v2i_aug_resume.pth (epoch 1876) is
+#        the second run's state when session 15 ended, training/textsep_unet_v2i_resume.pth the first's after
+#        session 18 trained it on from 1904 to 2280 (bf16), to continue them (on half of the validation
+#        recordings, so that a change is measured on the other half).
 #     J  textsep_unet_v2j and textsep_unet_v2j_aug: the final fit. Stage I's two runs on to epochs 1912 and 1884,
 #        then each with every validation recording (--val-to-train 1) for 188 epochs (to 2100 and 2072, about 90
 #        CPU-minutes each); the mean of both runs' 76 checkpoints from 40 epochs after the switch on is the shipped
