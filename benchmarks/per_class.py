@@ -8,15 +8,12 @@ and the classes below 3 dB. Classes are those of the case set (corpus v2's valid
 """
 from __future__ import annotations
 
-import csv
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-
-def load(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return [r for r in csv.DictReader(f) if r.get("status") == "ok" and r.get("si_sdri") not in ("", None)]
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 
 def table(rows: list[dict], method: str) -> dict:
@@ -37,10 +34,12 @@ def main(argv) -> int:
     if not argv:
         print(__doc__)
         return 2
+    from textsep.evaluation.paired import scored_rows
+
     runs = {}
     for a in argv:
         name, _, path = a.rpartition("=")
-        runs[name or Path(a).parent.parent.name] = load(Path(path))
+        runs[name or Path(a).parent.parent.name] = scored_rows(Path(path))
     cols = []
     for name, rows in runs.items():
         for m in ("textsep",):

@@ -30,11 +30,15 @@ def paired_difference(a: dict, b: dict) -> Paired:
     return Paired(float(d.mean()), se, float(np.mean(d > 0)), len(d))
 
 
+def scored_rows(path: Path) -> list[dict]:
+    """The rows of a per_case.csv (textsep evaluate) that have an SI-SDRi, as strings."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return [r for r in csv.DictReader(f) if r.get("status") == "ok" and r.get("si_sdri") not in ("", None)]
+
+
 def read_scores(path: Path, method: str = "textsep") -> dict[str, dict]:
     """case_id -> {"si_sdri", "mode", "label"} for `method`'s scored rows of a per_case.csv."""
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["method"] == method and r["status"] == "ok"
-                and r["si_sdri"] not in ("", None)]
+    rows = [r for r in scored_rows(path) if r["method"] == method]
     if not rows:
         raise ValueError(f"{path} has no scored rows of method {method!r}")
     return {r["case_id"]: {"si_sdri": float(r["si_sdri"]), "mode": r["mode"], "label": r["label"]} for r in rows}
