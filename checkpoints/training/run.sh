@@ -2,7 +2,8 @@
 # The one command that trains (and resumes) the shipped models. Safe to re-run at any time: each stage
 # continues from checkpoints/training/*_last.pth and ends at its epoch count or CPU-minute budget.
 #
-#   model v2.10 (default): stage K below, the final fit of stage I's two runs trained on; `run.sh v29` rebuilds
+#   model v2.11 (default): stage L below, the final fit of stage I's two runs trained on again; `run.sh v210`
+#   rebuilds v2.10 (stage K); `run.sh v29` rebuilds
 #   v2.9 (stage J, the final fit of stage I's two runs on every recording); `run.sh v28`
 #   rebuilds v2.8 (stage I, two runs from stage H's state at epoch 1328, averaged together over epochs 1332-1516,
 #   model v2.7, `run.sh v27`, and 1688-1824); `run.sh v26`
@@ -83,9 +84,13 @@
 #        training/textsep_unet_v2j_aug_resume.pth are the two runs' states at the end.
 #     K  stage J's two runs trained on from epochs 2100 and 2072 for 280 more epochs each (to 2380 and 2352, 105 and
 #        111 CPU-minutes), bf16 autocast on this Xeon's AMX; the mean of v2.9 (counting as its 76 checkpoints)
-#        and both runs' 140 new checkpoints from epoch 2104 / 2076 on is the shipped textsep_unet.pth, model v2.10
-#        (session 17, model card). v2.9 is kept as training/textsep_unet_v29.pth; the two
-#        training/textsep_unet_v2j*_resume.pth now hold the runs' states at epochs 2380 and 2352.
+#        and both runs' 140 new checkpoints from epoch 2104 / 2076 on was model v2.10
+#        (session 17, model card). v2.9 is kept as training/textsep_unet_v29.pth.
+#     L  stage K's two runs trained on from epochs 2380 and 2352 for 240 more epochs each (to 2620 and 2592),
+#        bf16 as K; the mean of v2.10 (counting as its 216 checkpoints) and both runs' 120 new checkpoints from
+#        epoch 2384 / 2356 on is the shipped textsep_unet.pth, model v2.11 (session 19, model card). v2.10 is
+#        kept as training/textsep_unet_v210.pth; the two training/textsep_unet_v2j*_resume.pth now hold the
+#        runs' states at epochs 2620 and 2592.
 #   baseline (run.sh baseline): the text-agnostic twin, 90 CPU-min (trained on corpus v1).
 #   v1 (run.sh v1): the two v1 stages, for the record; they need corpus v1 (CORPUS=path to it).
 # --procs 2 is torchrun --standalone --nproc_per_node 2 (see "Training on more machines" in README.md).
@@ -182,6 +187,14 @@ stage_k() {  # the final fit trained on: stage J's two runs on from epochs 2100 
   average textsep_unet_v2k_avg.pth checkpoints/training/textsep_unet_v29.pth \
     "textsep_unet_v2j:$((a + 4)):$((a + $1))" "textsep_unet_v2j_aug:$((b + 4)):$((b + $1))"
 }
+stage_l() {  # stage K's runs on from epochs 2380 and 2352 for $1 more epochs each; model v2.10 (counting as its
+  # 216 checkpoints) and both runs' new checkpoints from 4 epochs on, averaged together
+  local a=2380 b=2352  # where stage K ended
+  i_run textsep_unet_v2j $((a + $1)) checkpoints/training/textsep_unet_v2i_last.pth 0.3 1 $bf16
+  i_run textsep_unet_v2j_aug $((b + $1)) checkpoints/training/textsep_unet_v2i_aug_last.pth 0.5 1 $bf16
+  average textsep_unet_v2l_avg.pth checkpoints/training/textsep_unet_v210.pth \
+    "textsep_unet_v2j:$((a + 4)):$((a + $1))" "textsep_unet_v2j_aug:$((b + 4)):$((b + $1))"
+}
 through_g() {  # stages F and G to epoch 828 (G's average to epoch 776 was v2.4): where stage H starts
   stage_f
   stage_g 776 652
@@ -212,13 +225,23 @@ build_v29() {  # as v28, then the final fit (stage J): stage I's two runs on wit
   .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2j_avg.pth \
     checkpoints/training/textsep_unet_v29.pth
 }
+build_v210() {  # as v29, then stage K: the final fit's two runs on for 280 epochs; v2.9 and their new checkpoints,
+  # averaged together, are model v2.10 (training/textsep_unet_v210.pth)
+  build_v29
+  stage_k 280
+  .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2k_avg.pth \
+    checkpoints/training/textsep_unet_v210.pth
+}
 case $what in
-  model)  # as v29, then stage K: the final fit's two runs on for 280 epochs; v2.9 and their new checkpoints,
-    # averaged together, are the shipped model v2.10
-    build_v29
-    stage_k 280
-    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2k_avg.pth \
+  model)  # as v210, then stage L: the final fit's two runs on for 240 more epochs; v2.10 and their new
+    # checkpoints, averaged together, are the shipped model v2.11
+    build_v210
+    stage_l 240
+    exec .venv/bin/python packaging/ship_model.py checkpoints/training/textsep_unet_v2l_avg.pth \
       checkpoints/textsep_unet.pth ;;
+  v210)  # build_v210 (above): v2.9 and stage K's checkpoints were shipped as v2.10
+    # (training/textsep_unet_v210.pth)
+    build_v210 ;;
   v29)  # build_v29 (above): the final fit's mean over 40-188 epochs after the switch was shipped as v2.9
     # (training/textsep_unet_v29.pth)
     build_v29 ;;
@@ -278,5 +301,5 @@ case $what in
     exec .venv/bin/textsep train "${common[@]}" --loss mag+sisdr --batch-size 8 --steps-per-epoch 200 --name textsep_unet_pairs \
       --lr 2.5e-4 --save-every 2 --procs 1 --threads 1 --epochs 30 --max-cpu-minutes 36 --p-event 0.5 --p-fill 0.5 \
       --pair female_speech male_speech --p-pair 0.25 --init-from checkpoints/training/textsep_unet_best.pth ;;
-  *) echo "usage: run.sh [model|v29|v28|v27|v26|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
+  *) echo "usage: run.sh [model|v210|v29|v28|v27|v26|v25|v24|v23|v22|v21|v2a|v2b|baseline|v1]" >&2; exit 2 ;;
 esac
