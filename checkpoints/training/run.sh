@@ -74,7 +74,7 @@
 #        as its 94 checkpoints) and both runs' 70 checkpoints over epochs 1688-1824 is the shipped model v2.8;
 #        v2.7 is kept as training/textsep_unet_v27.pth. training/textsep_unet_v2i_aug_resume.pth (epoch 1876) is
 #        the second run's state when session 15 ended, training/textsep_unet_v2i_resume.pth the first's after
-#        session 18 trained it on from 1904 to 2280 (bf16), to continue them (on half of the validation
+#        sessions 18 and 19 trained it on from 1904 to 2460 (bf16), to continue them (on half of the validation
 #        recordings, so that a change is measured on the other half).
 #     J  textsep_unet_v2j and textsep_unet_v2j_aug: the final fit. Stage I's two runs on to epochs 1912 and 1884,
 #        then each with every validation recording (--val-to-train 1) for 188 epochs (to 2100 and 2072, about 90
