@@ -178,22 +178,20 @@ stage_j() {  # the final fit: stage I's two runs on to epochs 1912 and 1884, the
   average textsep_unet_v2j_avg.pth "textsep_unet_v2j:$((a + $2)):$((a + $1))" \
     "textsep_unet_v2j_aug:$((b + $2)):$((b + $1))"
 }
-stage_k() {  # the final fit trained on: stage J's two runs on from epochs 2100 and 2072 for $1 more epochs each
-  # (bf16 where the CPU has it natively); model v2.9 (counting as its 76 checkpoints) and both runs' new
-  # checkpoints from 4 epochs on, averaged together
-  local a=2100 b=2072  # where stage J ended
-  i_run textsep_unet_v2j $((a + $1)) checkpoints/training/textsep_unet_v2i_last.pth 0.3 1 $bf16
-  i_run textsep_unet_v2j_aug $((b + $1)) checkpoints/training/textsep_unet_v2i_aug_last.pth 0.5 1 $bf16
-  average textsep_unet_v2k_avg.pth checkpoints/training/textsep_unet_v29.pth \
-    "textsep_unet_v2j:$((a + 4)):$((a + $1))" "textsep_unet_v2j_aug:$((b + 4)):$((b + $1))"
+final_fit_on() {  # from-a from-b epochs earlier-average out: stage J's two runs on from epochs from-a and
+  # from-b for `epochs` more each (bf16 where the CPU has it natively); the earlier average (counting as the
+  # checkpoints it averages) and both runs' new checkpoints from 4 epochs on, averaged together into `out`
+  local a=$1 b=$2 n=$3
+  i_run textsep_unet_v2j $((a + n)) checkpoints/training/textsep_unet_v2i_last.pth 0.3 1 $bf16
+  i_run textsep_unet_v2j_aug $((b + n)) checkpoints/training/textsep_unet_v2i_aug_last.pth 0.5 1 $bf16
+  average "$5" "$4" "textsep_unet_v2j:$((a + 4)):$((a + n))" "textsep_unet_v2j_aug:$((b + 4)):$((b + n))"
 }
-stage_l() {  # stage K's runs on from epochs 2380 and 2352 for $1 more epochs each; model v2.10 (counting as its
-  # 216 checkpoints) and both runs' new checkpoints from 4 epochs on, averaged together
-  local a=2380 b=2352  # where stage K ended
-  i_run textsep_unet_v2j $((a + $1)) checkpoints/training/textsep_unet_v2i_last.pth 0.3 1 $bf16
-  i_run textsep_unet_v2j_aug $((b + $1)) checkpoints/training/textsep_unet_v2i_aug_last.pth 0.5 1 $bf16
-  average textsep_unet_v2l_avg.pth checkpoints/training/textsep_unet_v210.pth \
-    "textsep_unet_v2j:$((a + 4)):$((a + $1))" "textsep_unet_v2j_aug:$((b + 4)):$((b + $1))"
+stage_k() {  # the final fit trained on: stage J's two runs on from where it ended (epochs 2100 and 2072) for $1
+  # more epochs each, averaged with model v2.9
+  final_fit_on 2100 2072 "$1" checkpoints/training/textsep_unet_v29.pth textsep_unet_v2k_avg.pth
+}
+stage_l() {  # the same again from where stage K ended (epochs 2380 and 2352), averaged with model v2.10
+  final_fit_on 2380 2352 "$1" checkpoints/training/textsep_unet_v210.pth textsep_unet_v2l_avg.pth
 }
 through_g() {  # stages F and G to epoch 828 (G's average to epoch 776 was v2.4): where stage H starts
   stage_f
